@@ -1,0 +1,93 @@
+"""All training settings in one frozen, validated object.
+
+Defaults are Keras's own (SGD at 0.01, batch 32) so the app starts from what a newcomer gets
+by default. ``validate`` is the single place that knows the legal ranges and words the
+messages a user sees.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields, replace
+
+OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad")
+
+# Keras's default learning rate for each optimizer, used when the user names none.
+DEFAULT_LEARNING_RATES = {"sgd": 0.01, "adam": 0.001, "rmsprop": 0.001, "adagrad": 0.001}
+
+LEARNING_RATE_RANGE = (1e-6, 1e3)
+BATCH_SIZE_RANGE = (1, 1_000_000)
+L2_RANGE = (0.0, 10.0)
+TEST_SPLIT_RANGE = (0.0, 0.9)
+
+# Settings that change the Keras model's structure or its initial state: changing one of these
+# means a new model (new weights). Everything else is applied to the running model.
+REBUILD_FIELDS = ("optimizer", "batchnorm", "normalize", "l2", "seed")
+
+
+class ConfigError(ValueError):
+    """An invalid setting; the message is one line meant for the user."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    optimizer: str = "sgd"
+    learning_rate: float = 0.01
+    batch_size: int = 32
+    epochs: int = 0  # epoch limit; 0 = until paused
+    batchnorm: bool = False
+    normalize: bool = False
+    l2: float = 0.0
+    seed: int = 0
+    test_split: float = 0.0
+
+    def __post_init__(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise ConfigError(problems[0])
+
+    def problems(self) -> list[str]:
+        """Every invalid setting, each as a message the user can act on."""
+        out: list[str] = []
+        if self.optimizer not in OPTIMIZERS:
+            out.append(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not '{self.optimizer}'")
+        out += _check_range("learning rate", self.learning_rate, LEARNING_RATE_RANGE, low_open=True)
+        out += _check_int("batch size", self.batch_size, *BATCH_SIZE_RANGE)
+        out += _check_int("epoch limit", self.epochs, 0, 10**9)
+        out += _check_range("L2 factor", self.l2, L2_RANGE)
+        out += _check_int("seed", self.seed, 0, 2**31 - 1)
+        out += _check_range("test split", self.test_split, TEST_SPLIT_RANGE)
+        return out
+
+    def with_changes(self, **changes: object) -> TrainConfig:
+        return replace(self, **changes)
+
+    def needs_rebuild(self, other: TrainConfig) -> bool:
+        """True when going from self to other needs a new model."""
+        return any(getattr(self, name) != getattr(other, name) for name in REBUILD_FIELDS)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+def _check_range(
+    name: str, value: float, bounds: tuple[float, float], low_open: bool = False
+) -> list[str]:
+    low, high = bounds
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return [f"{name} must be a finite number, not {value!r}"]
+    if value > high or value < low or (low_open and value <= 0):
+        return [f"{name} must be between {low:g} and {high:g}, not {value:g}"]
+    return []
+
+
+def _check_int(name: str, value: int, low: int, high: int) -> list[str]:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return [f"{name} must be a whole number, not {value!r}"]
+    if not low <= value <= high:
+        return [f"{name} must be between {low} and {high}, not {value}"]
+    return []

@@ -1,0 +1,273 @@
+"""Labelled 2-D points shared by the GUI thread (which edits them) and the trainer (which reads).
+
+Every change goes through a small invertible operation so undo/redo is exact, and bumps
+``version`` so readers can tell cheaply whether they need a fresh snapshot. Each point carries a
+stable integer id; the test split is derived from it, so adding a point never reshuffles which of
+the existing points are held out.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+LABELS = (0, 1)
+
+
+@dataclass(frozen=True)
+class DataSnapshot:
+    """An immutable copy of the points at one version."""
+
+    xy: np.ndarray  # (n, 2) float64
+    labels: np.ndarray  # (n,) int8, 0 or 1
+    ids: np.ndarray  # (n,) int64, stable per point
+    version: int
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def count(self, label: int) -> int:
+        return int(np.count_nonzero(self.labels == label))
+
+
+@dataclass
+class _State:
+    xy: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.float64))
+    labels: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int8))
+    ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+
+
+class _Operation:
+    """An edit that can be applied and reverted on a ``_State``."""
+
+    def apply(self, state: _State) -> None:
+        raise NotImplementedError
+
+    def revert(self, state: _State) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class _Insert(_Operation):
+    index: int
+    xy: tuple[float, float]
+    label: int
+    point_id: int
+
+    def apply(self, state: _State) -> None:
+        state.xy = np.insert(state.xy, self.index, self.xy, axis=0)
+        state.labels = np.insert(state.labels, self.index, self.label)
+        state.ids = np.insert(state.ids, self.index, self.point_id)
+
+    def revert(self, state: _State) -> None:
+        state.xy = np.delete(state.xy, self.index, axis=0)
+        state.labels = np.delete(state.labels, self.index)
+        state.ids = np.delete(state.ids, self.index)
+
+
+@dataclass
+class _Delete(_Operation):
+    inner: _Insert
+
+    def apply(self, state: _State) -> None:
+        self.inner.revert(state)
+
+    def revert(self, state: _State) -> None:
+        self.inner.apply(state)
+
+
+@dataclass
+class _Move(_Operation):
+    index: int
+    old: tuple[float, float]
+    new: tuple[float, float]
+
+    def apply(self, state: _State) -> None:
+        state.xy[self.index] = self.new
+
+    def revert(self, state: _State) -> None:
+        state.xy[self.index] = self.old
+
+
+@dataclass
+class _ReplaceAll(_Operation):
+    old: _State
+    new: _State
+
+    def apply(self, state: _State) -> None:
+        state.xy, state.labels, state.ids = self.new.xy, self.new.labels, self.new.ids
+
+    def revert(self, state: _State) -> None:
+        state.xy, state.labels, state.ids = self.old.xy, self.old.labels, self.old.ids
+
+
+class Dataset:
+    """Thread-safe, undoable set of labelled points."""
+
+    def __init__(self, xy: np.ndarray | None = None, labels: np.ndarray | None = None) -> None:
+        self._lock = threading.RLock()
+        self._state = _State()
+        self._undo: list[_Operation] = []
+        self._redo: list[_Operation] = []
+        self._next_id = 0
+        self._version = 0
+        self._listeners: list[Callable[[int], None]] = []
+        if xy is not None and labels is not None:
+            self._state = self._make_state(xy, labels)
+
+    def subscribe(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener(version)`` after every change, on the editing thread and under the
+        data lock: listeners must only record or signal, never call back into the data set."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[int], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    # --- reading -------------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        return self._version
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._state.labels)
+
+    def snapshot(self) -> DataSnapshot:
+        with self._lock:
+            return DataSnapshot(
+                self._state.xy.copy(),
+                self._state.labels.copy(),
+                self._state.ids.copy(),
+                self._version,
+            )
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def nearest(self, x: float, y: float) -> int | None:
+        """Index of the point closest to (x, y), or None when there are no points."""
+        with self._lock:
+            if not len(self._state.labels):
+                return None
+            d2 = np.sum((self._state.xy - (x, y)) ** 2, axis=1)
+            return int(np.argmin(d2))
+
+    def point(self, index: int) -> tuple[float, float, int]:
+        with self._lock:
+            x, y = self._state.xy[index]
+            return float(x), float(y), int(self._state.labels[index])
+
+    # --- editing -------------------------------------------------------------------------
+    def add(self, x: float, y: float, label: int) -> int:
+        """Append a point; returns its index."""
+        _check_point(x, y, label)
+        with self._lock:
+            op = _Insert(len(self._state.labels), (float(x), float(y)), int(label), self._take_id())
+            self._do(op)
+            return op.index
+
+    def remove(self, index: int) -> None:
+        with self._lock:
+            x, y = self._state.xy[index]
+            insert = _Insert(
+                index, (float(x), float(y)), int(self._state.labels[index]),
+                int(self._state.ids[index]),
+            )
+            self._do(_Delete(insert))
+
+    def remove_nearest(self, x: float, y: float) -> int | None:
+        """Remove the point closest to (x, y); returns the removed index (None if empty)."""
+        with self._lock:
+            index = self.nearest(x, y)
+            if index is not None:
+                self.remove(index)
+            return index
+
+    def move(self, index: int, x: float, y: float, *, merge: bool = False) -> None:
+        """Move a point. ``merge`` folds this move into the previous move of the same point,
+        so a whole drag is one undo step."""
+        _check_point(x, y, 0)
+        with self._lock:
+            new = (float(x), float(y))
+            last = self._undo[-1] if self._undo else None
+            if merge and isinstance(last, _Move) and last.index == index:
+                last.new = new
+                last.apply(self._state)
+                self._redo.clear()
+                self._changed()
+                return
+            old = tuple(float(v) for v in self._state.xy[index])
+            self._do(_Move(index, old, new))
+
+    def clear(self) -> None:
+        self.replace(np.empty((0, 2)), np.empty(0))
+
+    def replace(self, xy: np.ndarray, labels: np.ndarray) -> None:
+        """Replace every point (loading a preset or file); undoable as one step."""
+        with self._lock:
+            new = self._make_state(xy, labels)
+            old = _State(self._state.xy.copy(), self._state.labels.copy(), self._state.ids.copy())
+            self._do(_ReplaceAll(old, new))
+
+    def undo(self) -> bool:
+        with self._lock:
+            if not self._undo:
+                return False
+            op = self._undo.pop()
+            op.revert(self._state)
+            self._redo.append(op)
+            self._changed()
+            return True
+
+    def redo(self) -> bool:
+        with self._lock:
+            if not self._redo:
+                return False
+            op = self._redo.pop()
+            op.apply(self._state)
+            self._undo.append(op)
+            self._changed()
+            return True
+
+    # --- internals -----------------------------------------------------------------------
+    def _do(self, op: _Operation) -> None:
+        op.apply(self._state)
+        self._undo.append(op)
+        self._redo.clear()
+        self._changed()
+
+    def _changed(self) -> None:
+        self._version += 1
+        for listener in list(self._listeners):
+            listener(self._version)
+
+    def _take_id(self) -> int:
+        self._next_id += 1
+        return self._next_id - 1
+
+    def _make_state(self, xy: np.ndarray, labels: np.ndarray) -> _State:
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        labels = np.asarray(labels).reshape(-1)
+        if len(xy) != len(labels):
+            raise ValueError(f"{len(xy)} points but {len(labels)} labels")
+        if not np.all(np.isfinite(xy)):
+            raise ValueError("coordinates must be finite numbers")
+        if not np.all(np.isin(labels, LABELS)):
+            raise ValueError("labels must be 0 or 1")
+        ids = np.arange(self._next_id, self._next_id + len(labels), dtype=np.int64)
+        self._next_id += len(labels)
+        return _State(xy.copy(), labels.astype(np.int8), ids)
+
+
+def _check_point(x: float, y: float, label: int) -> None:
+    if not (np.isfinite(x) and np.isfinite(y)):
+        raise ValueError("coordinates must be finite numbers")
+    if label not in LABELS:
+        raise ValueError("labels must be 0 or 1")

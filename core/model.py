@@ -1,0 +1,124 @@
+"""The real Keras model, built from a ``TrainConfig``.
+
+``[Normalization] -> [BatchNormalization] -> Dense(1, sigmoid)``, compiled with
+binary cross-entropy and the chosen optimizer, exactly what the question's code builds. This
+module imports TensorFlow; only the trainer's thread (and tests) import it.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter quiet
+
+from dataclasses import dataclass  # noqa: E402
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+from keras import ops  # noqa: E402
+
+from core.config import TrainConfig  # noqa: E402
+from core.geometry import BatchNormParams, fold_line  # noqa: E402
+
+
+class LiveNormalization(keras.layers.Normalization):
+    """``keras.layers.Normalization`` that reads its adapted mean and variance at call time.
+
+    The stock layer turns them into constant tensors in ``finalize_state``, which a compiled
+    training loop would freeze at trace time. Re-adapting while training (points were added)
+    must take effect without retracing, so ``call`` reads the variables instead. The arithmetic
+    is the stock layer's, line for line.
+    """
+
+    def finalize_state(self) -> None:  # the variables are read in call(); nothing to cache
+        pass
+
+    def call(self, inputs):  # noqa: D102 - same contract as Normalization.call
+        inputs = ops.convert_to_tensor(inputs, dtype=self.compute_dtype)
+        mean = ops.cast(ops.reshape(self.adapt_mean, self._broadcast_shape), self.compute_dtype)
+        variance = ops.cast(
+            ops.reshape(self.adapt_variance, self._broadcast_shape), self.compute_dtype
+        )
+        return ops.divide(
+            ops.subtract(inputs, mean),
+            ops.maximum(ops.sqrt(variance), keras.backend.epsilon()),
+        )
+
+
+@dataclass
+class NeuronModel:
+    """A compiled Keras model plus handles on the layers whose weights define the line."""
+
+    keras_model: keras.Sequential
+    dense: keras.layers.Dense
+    normalization: LiveNormalization | None
+    batchnorm: keras.layers.BatchNormalization | None
+
+    def adapt(self, xy: np.ndarray) -> None:
+        """Fit the Normalization layer to these points (no-op without one or without points)."""
+        if self.normalization is not None and len(xy):
+            self.normalization.adapt(np.asarray(xy, dtype=np.float32))
+
+    def norm_stats(self) -> tuple[np.ndarray, np.ndarray] | None:
+        if self.normalization is None:
+            return None
+        return (
+            np.asarray(self.normalization.adapt_mean.numpy()).reshape(2),
+            np.asarray(self.normalization.adapt_variance.numpy()).reshape(2),
+        )
+
+    def line(self) -> np.ndarray:
+        """The inference-mode boundary (a, b, c) for the current weights."""
+        norm = self.norm_stats()
+        bn = None
+        if self.batchnorm is not None:
+            layer = self.batchnorm
+            bn = BatchNormParams(
+                layer.gamma.numpy(), layer.beta.numpy(), layer.moving_mean.numpy(),
+                layer.moving_variance.numpy(), layer.epsilon,
+            )
+        kernel = self.dense.kernel.numpy().reshape(2)
+        bias = self.dense.bias.numpy().reshape(())
+        return fold_line(kernel, bias, *(norm or (None, None)), batchnorm=bn)
+
+
+def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimizer:
+    classes = {
+        "sgd": keras.optimizers.SGD,
+        "adam": keras.optimizers.Adam,
+        "rmsprop": keras.optimizers.RMSprop,
+        "adagrad": keras.optimizers.Adagrad,
+    }
+    return classes[name](learning_rate=learning_rate)
+
+
+def build_model(config: TrainConfig, init_seed: int | None = None) -> NeuronModel:
+    """Build and compile the model; ``init_seed`` (default: config.seed) fixes the initial
+    weights, so a run is reproducible from its settings alone."""
+    seed = config.seed if init_seed is None else init_seed
+    layers: list[keras.layers.Layer] = [keras.Input(shape=(2,))]
+    normalization = batchnorm = None
+    if config.normalize:
+        normalization = LiveNormalization(axis=-1)
+        layers.append(normalization)
+    if config.batchnorm:
+        batchnorm = keras.layers.BatchNormalization()
+        layers.append(batchnorm)
+    dense = keras.layers.Dense(
+        1,
+        activation="sigmoid",
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        kernel_regularizer=keras.regularizers.L2(config.l2) if config.l2 > 0 else None,
+    )
+    layers.append(dense)
+    model = keras.Sequential(layers)
+    model.compile(
+        optimizer=make_optimizer(config.optimizer, config.learning_rate),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+    if normalization is not None:
+        # Identity until adapted to real points, so an empty data set still has a usable model.
+        normalization.adapt_mean.assign(np.zeros(2, np.float32))
+        normalization.adapt_variance.assign(np.ones(2, np.float32))
+    return NeuronModel(model, dense, normalization, batchnorm)

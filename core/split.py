@@ -1,0 +1,29 @@
+"""Which points are held out for testing.
+
+Decided per point from its stable id and the seed (a hash, not a shuffle), so adding, moving
+or removing a point never changes whether the other points are held out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def _splitmix64(values: np.ndarray) -> np.ndarray:
+    z = values.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        z = z + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return (z ^ (z >> np.uint64(31))) & _MASK64
+
+
+def test_mask(ids: np.ndarray, seed: int, fraction: float) -> np.ndarray:
+    """Boolean mask of held-out points: each point independently with probability ``fraction``."""
+    if fraction <= 0 or len(ids) == 0:
+        return np.zeros(len(ids), dtype=bool)
+    keyed = np.asarray(ids, dtype=np.uint64) ^ (np.uint64(seed) * np.uint64(0x632BE59BD9B4E019))
+    uniform = (_splitmix64(keyed) >> np.uint64(11)).astype(np.float64) / float(1 << 53)
+    return uniform < fraction

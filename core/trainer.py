@@ -1,0 +1,384 @@
+"""Training on a background thread, steered by plain method calls from any thread.
+
+The thread owns every TensorFlow object (imported lazily, on the thread). Between chunks of
+epochs it picks up commands (pause, step, reset, new settings) and new points, so edits take
+effect from the next epoch without restarting. Each chunk is sized to about one screen frame,
+which keeps pausing and editing immediate even at thousands of epochs per second. Results
+leave the thread only as ``EpochStats`` through ``on_epoch``.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import replace
+from enum import Enum
+
+import numpy as np
+
+from core.config import TrainConfig
+from core.dataset import Dataset
+from core.split import test_mask
+from core.stats import EpochStats
+
+FRAME_SECONDS = 0.016
+MAX_CHUNK_EPOCHS = 5000
+
+
+class TrainerState(str, Enum):
+    IDLE = "idle"  # thread not started
+    LOADING = "loading"  # importing TensorFlow / building the model
+    PAUSED = "paused"
+    TRAINING = "training"
+    WAITING = "waiting"  # asked to train, but there are no training points
+    DIVERGED = "diverged"  # paused because the loss became NaN or infinite
+    ERROR = "error"
+    STOPPED = "stopped"
+
+
+class Trainer:
+    """Owns the training thread. ``stop()`` joins it; it is safe to call more than once.
+
+    ``on_epoch`` receives every epoch in order. A report whose epoch number was already reported
+    replaces it: the model was re-evaluated (points changed while paused, or a reset). ``on_state``
+    receives (state, message) on every change of state.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        config: TrainConfig,
+        on_epoch: Callable[[EpochStats], None],
+        on_state: Callable[[TrainerState, str], None] | None = None,
+        frame_seconds: float = FRAME_SECONDS,
+    ) -> None:
+        self._dataset = dataset
+        self._config = config
+        self._on_epoch = on_epoch
+        self._on_state = on_state or (lambda state, message: None)
+        self._frame_seconds = frame_seconds
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._state = TrainerState.IDLE
+        self._message = ""
+        # commands, guarded by _cond
+        self._running = False
+        self._steps = 0
+        self._reset = False
+        self._stop = False
+        self._data_changed = True
+        self._target_epoch: int | None = None
+        # read by other threads for display; written by the training thread
+        self.epoch = 0
+        self.error: str | None = None
+        self.tracing_count = 0
+        self._last_stats: EpochStats | None = None
+        dataset.subscribe(self._on_data_changed)
+
+    # --- commands (any thread) ----------------------------------------------------------
+    @property
+    def state(self) -> TrainerState:
+        return self._state
+
+    @property
+    def config(self) -> TrainConfig:
+        return self._config
+
+    def prepare(self) -> None:
+        """Start the thread (import TensorFlow, build the model) without training."""
+        with self._cond:
+            if self._thread is None and not self._stop:
+                self._set_state(TrainerState.LOADING, "")
+                self._thread = threading.Thread(target=self._main, name="trainer", daemon=True)
+                self._thread.start()
+
+    def start(self) -> None:
+        """Train until paused, or until the epoch limit is reached."""
+        self.prepare()
+        with self._cond:
+            self._running = True
+            self._target_epoch = self._next_target(self.epoch)
+            self._cond.notify_all()
+
+    resume = start
+
+    def pause(self) -> None:
+        with self._cond:
+            self._running = False
+            self._steps = 0
+            self._cond.notify_all()
+
+    def toggle(self) -> None:
+        if self._running:
+            self.pause()
+        else:
+            self.start()
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def step(self) -> None:
+        """Train exactly one epoch (when paused)."""
+        self.prepare()
+        with self._cond:
+            if not self._running:
+                self._steps += 1
+                self._cond.notify_all()
+
+    def reset(self) -> None:
+        """New initial weights (and optimizer state); epoch goes back to 0."""
+        self.prepare()
+        with self._cond:
+            self._reset = True
+            self._cond.notify_all()
+
+    def set_config(self, config: TrainConfig) -> bool:
+        """Apply new settings; returns True when they need a new model (new weights)."""
+        with self._cond:
+            rebuild = self._config.needs_rebuild(config)
+            self._config = config
+            if self._running:
+                self._target_epoch = self._next_target(self.epoch, keep_running=True)
+            self._data_changed = True  # the test split may have changed
+            self._reset = self._reset or rebuild
+            self._cond.notify_all()
+        return rebuild
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """End the thread and wait for it (the current chunk is at most about one frame)."""
+        with self._cond:
+            self._stop = True
+            self._running = False
+            self._cond.notify_all()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+        self._dataset.unsubscribe(self._on_data_changed)
+        self._set_state(TrainerState.STOPPED, "")
+
+    def wait_until_settled(self, timeout: float | None = None) -> bool:
+        """Block until the trainer is neither loading nor training nor owing a step."""
+        busy = (TrainerState.IDLE, TrainerState.LOADING, TrainerState.TRAINING)
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: self._stop or (
+                    self._state not in busy and not self._running and not self._steps
+                    and not self._reset
+                ) or self._state in (TrainerState.ERROR, TrainerState.WAITING),
+                timeout,
+            )
+
+    # --- the thread ---------------------------------------------------------------------
+    def _on_data_changed(self, version: int) -> None:
+        with self._cond:
+            self._data_changed = True
+            self._cond.notify_all()
+
+    def _next_target(self, epoch: int, keep_running: bool = False) -> int | None:
+        limit = self._config.epochs
+        if limit == 0:
+            return None
+        if epoch < limit:
+            return limit
+        return epoch if keep_running else epoch + limit
+
+    def _set_state(self, state: TrainerState, message: str) -> None:
+        with self._cond:
+            changed = (state, message) != (self._state, self._message)
+            self._state, self._message = state, message
+            self._cond.notify_all()
+        if changed:
+            self._on_state(state, message)
+
+    def _main(self) -> None:
+        try:
+            self._loop()
+        except Exception as error:  # a bug, not a user error: say so loudly, keep the app alive
+            self.error = f"{type(error).__name__}: {error}"
+            traceback.print_exc(file=sys.stderr)
+            self._running = False
+            self._set_state(TrainerState.ERROR, self.error)
+
+    def _loop(self) -> None:
+        from core.engine import Engine, EngineData  # TensorFlow loads here, off the GUI thread
+        from core.model import build_model
+
+        session = _Session(Engine, EngineData, build_model)
+        chunk = 1
+        seconds_per_epoch: float | None = None
+        while True:
+            with self._cond:
+                idle = not (self._running or self._steps)
+            if idle and self._state == TrainerState.TRAINING:
+                self._set_state(TrainerState.PAUSED, "")
+            with self._cond:
+                self._cond.wait_for(
+                    lambda: self._stop or self._running or self._steps or self._reset
+                    or self._data_changed or session.engine is None
+                )
+                if self._stop:
+                    return
+                config = self._config
+                reset, self._reset = self._reset, False
+                data_changed, self._data_changed = self._data_changed, False
+                target = self._target_epoch
+            if session.engine is None or reset:
+                self._set_state(TrainerState.LOADING, "")
+                session.build(config, self._dataset.snapshot())
+                self.epoch = 0
+                self.tracing_count = session.engine.tracing_count()
+                self._report_current(session)
+                data_changed = False
+            session.apply_live(config)
+            if data_changed and session.refresh(config, self._dataset.snapshot()):
+                self._report_current(session)
+            with self._cond:
+                wants = self._running or self._steps
+            if not wants:
+                self._set_state(TrainerState.PAUSED, "")
+                continue
+            if session.data is None or session.data.n_train == 0:
+                self._set_state(TrainerState.WAITING, "add points to train")
+                with self._cond:
+                    self._cond.wait_for(lambda: self._stop or self._data_changed or self._reset
+                                        or not (self._running or self._steps))
+                    self._steps = 0 if not self._running else self._steps
+                continue
+            with self._cond:
+                stepping = not self._running
+                if stepping:
+                    self._steps -= 1
+            epochs = 1 if stepping else chunk
+            if not stepping and target is not None:
+                epochs = max(0, min(epochs, target - self.epoch))
+                if epochs == 0:
+                    with self._cond:
+                        self._running = False
+                    self._set_state(TrainerState.PAUSED, "epoch limit reached")
+                    continue
+            self._set_state(TrainerState.TRAINING, "")
+            began = time.perf_counter()
+            result = session.engine.run(
+                session.data, epochs, config.batch_size, start_epoch=self.epoch, seed=config.seed
+            )
+            elapsed = time.perf_counter() - began
+            self.tracing_count = session.engine.tracing_count()
+            self._report_chunk(session, result)
+            if len(result):
+                rate = elapsed / len(result)
+                seconds_per_epoch = rate if seconds_per_epoch is None else (
+                    0.7 * seconds_per_epoch + 0.3 * rate)
+                chunk = int(np.clip(self._frame_seconds / seconds_per_epoch, 1, MAX_CHUNK_EPOCHS))
+            if result.diverged:
+                with self._cond:
+                    self._running = False
+                    self._steps = 0
+                self._report_current(session, diverged=True)
+                self._set_state(
+                    TrainerState.DIVERGED,
+                    f"loss became NaN or infinite in epoch {self.epoch + 1}; kept the weights of "
+                    f"epoch {self.epoch} (try a smaller learning rate or normalized inputs)",
+                )
+            elif not stepping and target is not None and self.epoch >= target:
+                with self._cond:
+                    self._running = False
+                self._set_state(TrainerState.PAUSED, "epoch limit reached")
+
+    def _report_chunk(self, session: _Session, result) -> None:
+        n_train, n_test = session.data.n_train, session.data.n_test
+        for i in range(len(result)):
+            self.epoch += 1
+            self._emit(EpochStats(
+                epoch=self.epoch,
+                loss=float(result.loss[i]),
+                accuracy=float(result.accuracy[i]),
+                eval_loss=float(result.eval_loss[i]),
+                eval_accuracy=float(result.eval_accuracy[i]),
+                test_loss=_optional(result.test_loss[i], n_test),
+                test_accuracy=_optional(result.test_accuracy[i], n_test),
+                w=(float(result.kernel[i, 0]), float(result.kernel[i, 1])),
+                b=float(result.bias[i]),
+                line=_line(result.line[i]),
+                train_line=None if result.train_line is None else _line(result.train_line[i]),
+                n_train=n_train,
+                n_test=n_test,
+            ))
+
+    def _report_current(self, session: _Session, diverged: bool = False) -> None:
+        """Re-report the current epoch for the model as it is now (no training). The training-
+        mode figures of that epoch, when it was trained, are kept: they describe the epoch."""
+        stats = session.current_stats(self.epoch, diverged)
+        last = self._last_stats
+        if last is not None and last.epoch == self.epoch and self.epoch > 0:
+            stats = replace(stats, loss=last.loss, accuracy=last.accuracy,
+                            train_line=last.train_line)
+        self._emit(stats)
+
+    def _emit(self, stats: EpochStats) -> None:
+        self._last_stats = stats
+        self._on_epoch(stats)
+
+
+class _Session:
+    """The trainer thread's TensorFlow-side state: model, engine and the tensors of the data."""
+
+    def __init__(self, engine_class, data_class, build_model) -> None:
+        self._engine_class = engine_class
+        self._data_class = data_class
+        self._build_model = build_model
+        self.engine = None
+        self.data = None
+        self._builds = 0
+        self._learning_rate: float | None = None
+        self._last: EpochStats | None = None
+
+    def build(self, config: TrainConfig, snapshot) -> None:
+        init_seed = int(np.random.SeedSequence([config.seed, self._builds]).generate_state(1)[0]
+                        % (2**31 - 1)) if self._builds else config.seed
+        self._builds += 1
+        neuron = self._build_model(config, init_seed=init_seed)
+        self.engine = self._engine_class(neuron)
+        self._learning_rate = config.learning_rate
+        self.refresh(config, snapshot)
+
+    def apply_live(self, config: TrainConfig) -> None:
+        if config.learning_rate != self._learning_rate:
+            self.engine.set_learning_rate(config.learning_rate)
+            self._learning_rate = config.learning_rate
+
+    def refresh(self, config: TrainConfig, snapshot) -> bool:
+        """Take new points (and split); returns True when the model's view of them changed."""
+        held_out = test_mask(snapshot.ids, config.seed, config.test_split)
+        train = ~held_out
+        x, y = snapshot.xy[train], snapshot.labels[train]
+        self.engine.neuron.adapt(x)
+        self.data = self._data_class.from_arrays(
+            x, y, snapshot.xy[held_out], snapshot.labels[held_out]
+        )
+        return True
+
+    def current_stats(self, epoch: int, diverged: bool) -> EpochStats:
+        neuron = self.engine.neuron
+        line = neuron.line()
+        kernel = neuron.dense.kernel.numpy().reshape(2)
+        bias = float(neuron.dense.bias.numpy().reshape(()))
+        figures = self.engine.evaluate(self.data)
+        return EpochStats(
+            epoch=epoch, loss=None, accuracy=None,
+            eval_loss=figures[0], eval_accuracy=figures[1],
+            test_loss=figures[2], test_accuracy=figures[3],
+            w=(float(kernel[0]), float(kernel[1])), b=bias, line=_line(line),
+            n_train=self.data.n_train, n_test=self.data.n_test, diverged=diverged,
+        )
+
+
+def _optional(value: float, count: int) -> float | None:
+    return float(value) if count else None
+
+
+def _line(values: np.ndarray) -> tuple[float, float, float]:
+    return (float(values[0]), float(values[1]), float(values[2]))

@@ -1,0 +1,31 @@
+"""Neuron Lab: watch one sigmoid neuron learn.
+
+``python main.py`` opens the window; ``python main.py --headless ...`` trains without one.
+See ``python main.py --help``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from core.cli import UsageError, parse
+
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        options = parse(argv)
+    except UsageError as error:
+        print(f"neuron-lab: error: {error}", file=sys.stderr)
+        return 2
+    if options.headless and options.screenshot is None:
+        from core.headless import run
+
+        return run(options)
+    from gui.app import run_app  # Qt is imported only when a window is wanted
+
+    return run_app(options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

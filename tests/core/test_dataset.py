@@ -1,0 +1,90 @@
+import threading
+
+import numpy as np
+import pytest
+
+from core.dataset import Dataset
+
+
+def test_add_remove_move_with_undo_redo():
+    ds = Dataset()
+    ds.add(1.0, 2.0, 1)
+    ds.add(3.0, 4.0, 0)
+    ds.move(0, 5.0, 6.0)
+    ds.remove_nearest(3.1, 4.1)
+    snap = ds.snapshot()
+    assert snap.xy.tolist() == [[5.0, 6.0]]
+    assert snap.labels.tolist() == [1]
+    assert ds.undo()  # the removal
+    assert ds.snapshot().xy.tolist() == [[5.0, 6.0], [3.0, 4.0]]
+    assert ds.undo()  # the move
+    assert ds.snapshot().xy.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert ds.redo() and ds.redo()
+    assert ds.snapshot().xy.tolist() == [[5.0, 6.0]]
+    assert not ds.redo()
+
+
+def test_drag_is_one_undo_step():
+    ds = Dataset(np.array([[0.0, 0.0]]), np.array([1]))
+    ds.move(0, 1.0, 1.0)
+    for step in range(2, 10):
+        ds.move(0, float(step), float(step), merge=True)
+    assert ds.snapshot().xy.tolist() == [[9.0, 9.0]]
+    ds.undo()
+    assert ds.snapshot().xy.tolist() == [[0.0, 0.0]]
+
+
+def test_clear_and_replace_are_undoable_and_keep_ids_stable():
+    ds = Dataset(np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([0, 1]))
+    ids = ds.snapshot().ids.copy()
+    ds.clear()
+    assert len(ds) == 0
+    ds.undo()
+    assert ds.snapshot().ids.tolist() == ids.tolist()
+    ds.replace(np.array([[2.0, 2.0]]), np.array([1]))
+    assert ds.snapshot().ids[0] not in ids  # a new point gets a new id
+
+
+def test_version_bumps_and_listeners_hear_every_change():
+    ds = Dataset()
+    heard = []
+    ds.subscribe(heard.append)
+    v0 = ds.version
+    ds.add(0, 0, 0)
+    ds.move(0, 1, 1)
+    ds.undo()
+    ds.redo()
+    ds.clear()
+    assert ds.version == v0 + 5
+    assert heard == list(range(v0 + 1, v0 + 6))
+
+
+def test_snapshot_is_a_copy():
+    ds = Dataset(np.array([[0.0, 0.0]]), np.array([1]))
+    snap = ds.snapshot()
+    ds.move(0, 3, 3)
+    assert snap.xy.tolist() == [[0.0, 0.0]]
+
+
+@pytest.mark.parametrize("bad", [(float("nan"), 0, 1), (0, float("inf"), 1), (0, 0, 2)])
+def test_bad_points_are_refused_without_change(bad):
+    ds = Dataset()
+    with pytest.raises(ValueError):
+        ds.add(*bad)
+    assert len(ds) == 0 and not ds.can_undo()
+
+
+def test_concurrent_edits_and_snapshots_stay_consistent():
+    ds = Dataset()
+
+    def writer():
+        for i in range(500):
+            ds.add(float(i), float(i), i % 2)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    while thread.is_alive():
+        snap = ds.snapshot()
+        assert len(snap.xy) == len(snap.labels) == len(snap.ids)
+    thread.join()
+    assert len(ds) == 500

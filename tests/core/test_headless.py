@@ -1,0 +1,83 @@
+"""The question's scenarios, end to end through ``main.py --headless --json``."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.cli import parse
+from core.headless import run
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def headless(tmp_path, *args):
+    out = tmp_path / "run.json"
+    assert run(parse(["--headless", "--quiet", "--json", str(out), *args])) == 0
+    return json.loads(out.read_text())
+
+
+def test_json_report_shape(tmp_path):
+    report = headless(tmp_path, "--preset", "seed-4", "--epochs", "3", "--test-split", "0.5")
+    assert [e["epoch"] for e in report["epochs"]] == [1, 2, 3]
+    assert report["final"] == report["epochs"][-1]
+    for key in ("epoch", "loss", "accuracy", "eval_loss", "eval_accuracy", "test_loss",
+                "test_accuracy", "w", "b", "line"):
+        assert key in report["final"]
+    assert report["config"]["test_split"] == 0.5 and report["diverged"] is False
+    assert report["train_seconds"] > 0 and report["epochs_per_second"] > 0
+
+
+def test_scenario_a_batchnorm_adam_leaves_predict_wrong(tmp_path):
+    wrong = 0
+    for seed in range(6):
+        final = headless(tmp_path, "--preset", "seed-4", "--batchnorm", "--optimizer", "adam",
+                         "--lr", "0.001", "--epochs", "20", "--seed", str(seed))["final"]
+        wrong += final["eval_accuracy"] < 1.0
+    assert wrong >= 4, f"predict was right in {6 - wrong} of 6 starts"
+
+
+def test_scenario_b_unscaled_stays_near_chance(tmp_path):
+    final = headless(tmp_path, "--preset", "seed-2000", "--optimizer", "adam", "--epochs",
+                     "5")["final"]
+    assert 0.45 <= final["accuracy"] <= 0.55
+
+
+def test_scenario_b_fixed_by_normalization(tmp_path):
+    final = headless(tmp_path, "--preset", "seed-2000", "--normalize", "--optimizer", "adam",
+                     "--lr", "0.01", "--epochs", "20")["final"]
+    assert final["eval_accuracy"] >= 0.99
+
+
+def test_answer_fix_noisy_corners_sgd(tmp_path):
+    final = headless(tmp_path, "--preset", "noisy-corners", "--optimizer", "sgd", "--lr", "0.5",
+                     "--epochs", "50")["final"]
+    assert final["eval_accuracy"] >= 0.98
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--lr", "-1"], "learning rate must be between"),
+        (["--optimizer", "lbfgs"], "invalid choice: 'lbfgs'"),
+        (["--data", "missing.csv"], "missing.csv: no such file"),
+        (["--epochs", "0"], "--epochs must be at least 1"),
+        (["--batch-size", "x"], "invalid int value"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(args, message):
+    done = subprocess.run([sys.executable, "main.py", "--headless", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in done.stderr
+
+
+def test_bad_csv_exit_2_names_line(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y,label\n0,0,0\n1,oops,1\n")
+    done = subprocess.run([sys.executable, "main.py", "--headless", "--data", str(bad)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "bad.csv:3: y is not a number" in done.stderr

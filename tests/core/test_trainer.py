@@ -1,0 +1,159 @@
+import threading
+
+import numpy as np
+import pytest
+
+from core.config import TrainConfig
+from core.dataset import Dataset
+from core.presets import make_preset
+from core.trainer import MAX_CHUNK_EPOCHS, Trainer, TrainerState
+
+
+class Recorder:
+    def __init__(self):
+        self.stats = []
+        self.states = []
+        self.lock = threading.Lock()
+
+    def on_epoch(self, stats):
+        with self.lock:
+            self.stats.append(stats)
+
+    def on_state(self, state, message):
+        self.states.append((state, message))
+
+    def epochs(self):
+        return [s.epoch for s in self.stats]
+
+
+@pytest.fixture
+def make_trainer():
+    trainers = []
+
+    def make(dataset, **config):
+        recorder = Recorder()
+        trainer = Trainer(dataset, TrainConfig(**config), recorder.on_epoch, recorder.on_state)
+        trainers.append(trainer)
+        return trainer, recorder
+
+    yield make
+    for trainer in trainers:
+        trainer.stop()
+    assert [t.name for t in threading.enumerate() if t.name == "trainer"] == []
+
+
+def test_epoch_limit_and_reports(make_trainer):
+    trainer, rec = make_trainer(Dataset(*make_preset("noisy-corners")), epochs=7)
+    trainer.start()
+    assert trainer.wait_until_settled(60)
+    assert rec.epochs() == list(range(0, 8))
+    assert trainer.state is TrainerState.PAUSED
+    first, last = rec.stats[0], rec.stats[-1]
+    assert first.loss is None and first.eval_accuracy is not None  # epoch 0: untrained
+    assert last.loss is not None and last.n_train == 1000
+
+
+def test_step_is_exactly_one_epoch_and_stop_joins(make_trainer):
+    trainer, rec = make_trainer(Dataset(*make_preset("seed-4")))
+    trainer.prepare()
+    trainer.wait_until_settled(60)
+    for expected in (1, 2, 3):
+        trainer.step()
+        assert trainer.wait_until_settled(10)
+        assert trainer.epoch == expected
+    assert rec.epochs() == [0, 1, 2, 3]
+    trainer.stop()
+    assert not any(t.name == "trainer" for t in threading.enumerate())
+
+
+def test_points_added_while_training_are_used_next_epoch(make_trainer):
+    ds = Dataset(*make_preset("seed-4"))
+    trainer, rec = make_trainer(ds)
+    trainer.start()
+    assert _wait(lambda: trainer.epoch > 5)
+    ds.add(0.5, 2.0, 1)
+    mark = trainer.epoch
+    assert _wait(lambda: trainer.epoch > mark + 3)
+    trainer.pause()
+    trainer.wait_until_settled(10)
+    # Epochs run in chunks of about one frame; the chunk already running when the point was
+    # added finishes on the old data, every chunk after it trains on the new point.
+    later = [s.n_train for s in rec.stats if s.epoch > mark]
+    switch = later.index(5)
+    assert set(later[switch:]) == {5}
+    assert switch <= MAX_CHUNK_EPOCHS
+    assert rec.epochs() == sorted(rec.epochs())  # never restarted: epochs keep counting
+
+
+def test_points_added_while_paused_are_evaluated_without_training(make_trainer):
+    ds = Dataset(*make_preset("seed-4"))
+    trainer, rec = make_trainer(ds)
+    trainer.prepare()
+    trainer.wait_until_settled(60)
+    ds.add(0.0, 5.0, 0)
+    assert _wait(lambda: rec.stats[-1].n_train == 5)
+    assert rec.stats[-1].epoch == 0
+
+
+def test_reset_gives_new_weights_and_epoch_zero(make_trainer):
+    trainer, rec = make_trainer(Dataset(*make_preset("seed-4")), epochs=3)
+    trainer.start()
+    trainer.wait_until_settled(60)
+    initial = rec.stats[0].w
+    trainer.reset()
+    assert _wait(lambda: rec.stats[-1].epoch == 0 and len(rec.stats) > 4)
+    assert rec.stats[-1].w != initial
+
+
+def test_learning_rate_change_applies_without_reset(make_trainer):
+    trainer, rec = make_trainer(Dataset(*make_preset("seed-4")), learning_rate=1e-6)
+    trainer.prepare()
+    trainer.wait_until_settled(60)
+    trainer.step()
+    trainer.wait_until_settled(10)
+    slow = abs(rec.stats[-1].w[1] - rec.stats[-2].w[1])
+    assert not trainer.set_config(trainer.config.with_changes(learning_rate=1.0))
+    trainer.step()
+    trainer.wait_until_settled(10)
+    fast = abs(rec.stats[-1].w[1] - rec.stats[-2].w[1])
+    assert rec.stats[-1].epoch == 2 and fast > 1000 * slow
+
+
+def test_divergence_pauses_and_keeps_finite_weights(make_trainer):
+    # Huge unscaled coordinates and contradictory labels: the first step overflows float32.
+    xy = np.array([[1e30, 1e30], [1e30, 1e30], [-1e30, 2e30]])
+    trainer, rec = make_trainer(Dataset(xy, np.array([1, 0, 1])), learning_rate=100.0)
+    trainer.start()
+    assert trainer.wait_until_settled(60)
+    assert trainer.state is TrainerState.DIVERGED
+    assert "NaN or infinite in epoch 2" in rec.states[-1][1]
+    last = rec.stats[-1]
+    assert last.diverged and np.all(np.isfinite(last.w)) and np.isfinite(last.b)
+
+
+def test_no_points_waits_instead_of_failing(make_trainer):
+    ds = Dataset()
+    trainer, rec = make_trainer(ds, epochs=2)
+    trainer.start()
+    assert _wait(lambda: trainer.state is TrainerState.WAITING)
+    ds.add(0, 1, 1)
+    ds.add(0, 0, 0)
+    assert _wait(lambda: trainer.epoch == 2)
+
+
+def test_one_class_trains_as_keras_would(make_trainer):
+    xy = np.array([[0.0, 0.0], [1.0, 1.0]])
+    trainer, rec = make_trainer(Dataset(xy, np.array([1, 1])), epochs=5)
+    trainer.start()
+    trainer.wait_until_settled(60)
+    assert trainer.state is TrainerState.PAUSED and rec.stats[-1].epoch == 5
+
+
+def _wait(condition, timeout=30.0):
+    """Poll a condition from the test thread (the trainer is Qt-free; no event loop to wait on)."""
+    event = threading.Event()
+    for _ in range(int(timeout / 0.01)):
+        if condition():
+            return True
+        event.wait(0.01)
+    return condition()
