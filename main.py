@@ -18,10 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"neuron-lab: error: {error}", file=sys.stderr)
         return 2
-    if options.headless and options.screenshot is None:
+    if options.headless:
         from core.headless import run
 
-        return run(options)
+        status = run(options)
+        if status != 0 or options.screenshot is None:
+            return status
     from gui.app import run_app  # Qt is imported only when a window is wanted
 
     return run_app(options)

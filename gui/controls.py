@@ -1,0 +1,240 @@
+"""The settings panel: data set, optimizer and model options, and one-click scenarios.
+
+It holds no state of its own beyond its widgets: ``show_config`` fills them, and every edit
+is reported as a whole new ``TrainConfig`` (validated by core) through ``configEdited``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PyQt6.QtCore import QCoreApplication, Qt, pyqtSignal
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.config import (
+    BATCH_SIZE_RANGE,
+    DEFAULT_LEARNING_RATES,
+    LEARNING_RATE_RANGE,
+    OPTIMIZERS,
+    ConfigError,
+    TrainConfig,
+)
+from core.presets import PRESETS
+
+_LR_SLIDER_STEPS_PER_DECADE = 20
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Controls", text)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A preset plus settings from the question or its answers: one click reproduces it."""
+
+    title: str
+    tooltip: str
+    preset: str | None  # None keeps the current points
+    changes: dict
+
+
+def scenarios() -> list[Scenario]:
+    return [
+        Scenario(_tr("Question: 4 points"),
+                 _tr("The question's code: BatchNormalization + Adam (rate 0.001), 20 epochs. "
+                     "Watch fit's accuracy and predict's accuracy disagree."),
+                 "seed-4", {"optimizer": "adam", "learning_rate": 0.001, "batchnorm": True,
+                            "normalize": False, "epochs": 20}),
+        Scenario(_tr("Question: 2000 points"),
+                 _tr("x runs to 999 while y is 0 or 1: the unscaled feature saturates the "
+                     "sigmoid and accuracy stays near 50%."),
+                 "seed-2000", {"optimizer": "adam", "learning_rate": 0.001, "batchnorm": True,
+                               "normalize": False, "epochs": 5}),
+        Scenario(_tr("Fix: remove BatchNormalization"),
+                 _tr("Training and predict then use the same function."),
+                 None, {"batchnorm": False}),
+        Scenario(_tr("Fix: normalize inputs"),
+                 _tr("A Normalization layer adapted to the points puts x and y on one scale."),
+                 None, {"normalize": True}),
+        Scenario(_tr("Fix: SGD, rate 0.5"),
+                 _tr("Plain gradient descent with a rate large enough to move in a few epochs."),
+                 None, {"optimizer": "sgd", "learning_rate": 0.5, "epochs": 0}),
+        Scenario(_tr("Answer: noisy corners"),
+                 _tr("The answer's fix: 1000 noisy points around the corners, no "
+                     "BatchNormalization, SGD, 20 epochs (reaches about 90%)."),
+                 "noisy-corners", {"optimizer": "sgd", "learning_rate": 0.01,
+                                   "batchnorm": False, "normalize": False, "epochs": 20}),
+    ]
+
+
+class ControlsPanel(QWidget):
+    configEdited = pyqtSignal(object)  # TrainConfig
+    presetChosen = pyqtSignal(str)
+    scenarioChosen = pyqtSignal(object)  # Scenario
+    problem = pyqtSignal(str)  # an invalid setting, for the status bar
+
+    def __init__(self, config: TrainConfig, parent=None) -> None:
+        super().__init__(parent)
+        self._config = config
+        self._filling = False
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+
+        data_box = QGroupBox(self.tr("Data"))
+        data_form = QFormLayout(data_box)
+        self.preset = QComboBox()
+        for name, preset in PRESETS.items():
+            self.preset.addItem(name, name)
+            self.preset.setItemData(self.preset.count() - 1, preset.summary,
+                                    Qt.ItemDataRole.ToolTipRole)
+        self.preset.setToolTip(self.tr("Replace the points with a named data set (undoable)"))
+        self.preset.activated.connect(lambda i: self.presetChosen.emit(self.preset.itemData(i)))
+        data_form.addRow(self.tr("Preset"), self.preset)
+        self.test_split = self._double(0.0, 0.9, 0.05, 2,
+                                       self.tr("Fraction of points held out for testing"))
+        data_form.addRow(self.tr("Test split"), self.test_split)
+        outer.addWidget(data_box)
+
+        model_box = QGroupBox(self.tr("Model and training"))
+        form = QFormLayout(model_box)
+        self.optimizer = QComboBox()
+        self.optimizer.addItems(OPTIMIZERS)
+        self.optimizer.setToolTip(self.tr("Keras optimizer (changing it builds a new model)"))
+        self.optimizer.currentTextChanged.connect(self._edited)
+        form.addRow(self.tr("Optimizer"), self.optimizer)
+
+        lr_row = QHBoxLayout()
+        self.lr_slider = QSlider(Qt.Orientation.Horizontal)
+        low, high = (math.log10(v) for v in (1e-5, 10.0))
+        self.lr_slider.setRange(int(low * _LR_SLIDER_STEPS_PER_DECADE),
+                                int(high * _LR_SLIDER_STEPS_PER_DECADE))
+        self.lr_slider.setToolTip(self.tr("Learning rate on a log scale (applies live)"))
+        self.lr_slider.valueChanged.connect(self._slider_moved)
+        self.learning_rate = QDoubleSpinBox()
+        self.learning_rate.setDecimals(6)
+        self.learning_rate.setRange(*LEARNING_RATE_RANGE)
+        self.learning_rate.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        self.learning_rate.setToolTip(self.tr("Learning rate (applies live, no reset)"))
+        self.learning_rate.valueChanged.connect(self._edited)
+        lr_row.addWidget(self.lr_slider, stretch=1)
+        lr_row.addWidget(self.learning_rate)
+        form.addRow(self.tr("Learning rate"), lr_row)
+
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(*BATCH_SIZE_RANGE)
+        self.batch_size.setToolTip(self.tr("Points per gradient step (Keras default 32)"))
+        self.batch_size.valueChanged.connect(self._edited)
+        form.addRow(self.tr("Batch size"), self.batch_size)
+        self.epochs = QSpinBox()
+        self.epochs.setRange(0, 10**9)
+        self.epochs.setSpecialValueText(self.tr("until paused"))
+        self.epochs.setToolTip(self.tr("Pause after this many epochs (0 = until paused)"))
+        self.epochs.valueChanged.connect(self._edited)
+        form.addRow(self.tr("Epoch limit"), self.epochs)
+        self.batchnorm = QCheckBox(self.tr("BatchNormalization"))
+        self.batchnorm.setToolTip(self.tr(
+            "Normalise with each batch's statistics in training and with moving averages in "
+            "predict (new model)"))
+        self.batchnorm.toggled.connect(self._edited)
+        form.addRow(self.batchnorm)
+        self.normalize = QCheckBox(self.tr("Normalize inputs"))
+        self.normalize.setToolTip(self.tr(
+            "keras.layers.Normalization adapted to the current points (new model)"))
+        self.normalize.toggled.connect(self._edited)
+        form.addRow(self.normalize)
+        self.l2 = self._double(0.0, 10.0, 0.001, 4, self.tr("L2 penalty on the kernel (new model)"))
+        form.addRow(self.tr("L2"), self.l2)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip(self.tr("Seed for initial weights, shuffling and the split"))
+        self.seed.valueChanged.connect(self._edited)
+        form.addRow(self.tr("Seed"), self.seed)
+        outer.addWidget(model_box)
+
+        scenario_box = QGroupBox(self.tr("Scenarios and fixes"))
+        scenario_layout = QVBoxLayout(scenario_box)
+        for scenario in scenarios():
+            button = QPushButton(scenario.title)
+            button.setToolTip(scenario.tooltip)
+            button.clicked.connect(lambda _=False, s=scenario: self.scenarioChosen.emit(s))
+            scenario_layout.addWidget(button)
+        outer.addWidget(scenario_box)
+        outer.addStretch(1)
+        self.show_config(config)
+
+    def _double(self, low, high, step, decimals, tooltip) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(low, high)
+        box.setSingleStep(step)
+        box.setDecimals(decimals)
+        box.setToolTip(tooltip)
+        box.valueChanged.connect(self._edited)
+        return box
+
+    def show_config(self, config: TrainConfig, preset: str | None = None) -> None:
+        """Fill the widgets from a config without reporting edits."""
+        self._filling = True
+        try:
+            self._config = config
+            self.optimizer.setCurrentText(config.optimizer)
+            self.learning_rate.setValue(config.learning_rate)
+            self._sync_slider(config.learning_rate)
+            self.batch_size.setValue(config.batch_size)
+            self.epochs.setValue(config.epochs)
+            self.batchnorm.setChecked(config.batchnorm)
+            self.normalize.setChecked(config.normalize)
+            self.l2.setValue(config.l2)
+            self.seed.setValue(config.seed)
+            self.test_split.setValue(config.test_split)
+            if preset is not None:
+                index = self.preset.findData(preset)
+                self.preset.setCurrentIndex(index)
+        finally:
+            self._filling = False
+
+    def _sync_slider(self, learning_rate: float) -> None:
+        blocked = self.lr_slider.blockSignals(True)
+        self.lr_slider.setValue(round(math.log10(learning_rate) * _LR_SLIDER_STEPS_PER_DECADE))
+        self.lr_slider.blockSignals(blocked)
+
+    def _slider_moved(self, value: int) -> None:
+        rate = 10 ** (value / _LR_SLIDER_STEPS_PER_DECADE)
+        self.learning_rate.setValue(float(f"{rate:.2g}"))
+
+    def _edited(self, *_args) -> None:
+        if self._filling:
+            return
+        optimizer = self.optimizer.currentText()
+        learning_rate = self.learning_rate.value()
+        if optimizer != self._config.optimizer and learning_rate == DEFAULT_LEARNING_RATES.get(
+                self._config.optimizer):
+            learning_rate = DEFAULT_LEARNING_RATES[optimizer]  # follow Keras's default
+        try:
+            config = TrainConfig(
+                optimizer=optimizer, learning_rate=learning_rate,
+                batch_size=self.batch_size.value(), epochs=self.epochs.value(),
+                batchnorm=self.batchnorm.isChecked(), normalize=self.normalize.isChecked(),
+                l2=round(self.l2.value(), 6), seed=self.seed.value(),
+                test_split=round(self.test_split.value(), 4),
+            )
+        except ConfigError as error:
+            self.problem.emit(str(error))
+            return
+        if learning_rate != self.learning_rate.value():
+            self.show_config(config)
+        self._sync_slider(config.learning_rate)
+        self._config = config
+        self.configEdited.emit(config)

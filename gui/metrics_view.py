@@ -1,0 +1,128 @@
+"""Accuracy and loss per epoch, every epoch kept, plus the current weights and line.
+
+Two curves matter most side by side: accuracy as Keras ``fit`` reports it (training mode) and
+accuracy of ``predict`` (inference mode). With BatchNormalization they disagree, which is the
+question's first puzzle made visible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from core.stats import EpochStats
+from gui import style
+
+_COLUMNS = ("epoch", "loss", "accuracy", "eval_loss", "eval_accuracy", "test_loss",
+            "test_accuracy")
+
+
+class _History:
+    """Growable float arrays, one row per epoch (amortised appends; NaN for missing)."""
+
+    def __init__(self) -> None:
+        self._data = np.full((1024, len(_COLUMNS)), np.nan)
+        self.size = 0
+
+    def clear(self) -> None:
+        self.size = 0
+
+    def add(self, stats: EpochStats) -> None:
+        if self.size and stats.epoch <= self.column("epoch")[-1]:
+            if stats.epoch == self.column("epoch")[-1]:
+                self.size -= 1  # a re-evaluation of the same epoch replaces it
+            else:
+                self.size = 0  # epochs went back: the model was reset
+        if self.size == len(self._data):
+            self._data = np.concatenate([self._data, np.full_like(self._data, np.nan)])
+        self._data[self.size] = [np.nan if getattr(stats, c) is None else getattr(stats, c)
+                                 for c in _COLUMNS]
+        self.size += 1
+
+    def column(self, name: str) -> np.ndarray:
+        return self._data[: self.size, _COLUMNS.index(name)]
+
+
+class MetricsView(QWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._history = _History()
+        self._latest: EpochStats | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        graphs = pg.GraphicsLayoutWidget()
+        graphs.setBackground("w")
+        self._accuracy_plot = graphs.addPlot(row=0, col=0, title=self.tr("Accuracy"))
+        self._loss_plot = graphs.addPlot(row=1, col=0, title=self.tr("Loss"))
+        self._loss_plot.setXLink(self._accuracy_plot)
+        self._curves = {}
+        for plot, names in (
+            (self._accuracy_plot, (("accuracy", self.tr("fit (training mode)"), "train"),
+                                   ("eval_accuracy", self.tr("predict"), "predict"),
+                                   ("test_accuracy", self.tr("test"), "test"))),
+            (self._loss_plot, (("loss", self.tr("fit (training mode)"), "train"),
+                               ("eval_loss", self.tr("predict"), "predict"),
+                               ("test_loss", self.tr("test"), "test"))),
+        ):
+            plot.addLegend(offset=(-5, 5), labelTextColor="k")
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.setLabel("bottom", self.tr("epoch"))
+            for axis in ("bottom", "left"):
+                plot.getAxis(axis).setPen("k")
+                plot.getAxis(axis).setTextPen("k")
+            plot.setClipToView(True)
+            plot.setDownsampling(auto=True, mode="peak")
+            for column, title, series in names:
+                width = 2 if series != "train" else 1.5
+                pen = pg.mkPen(style.SERIES_COLORS[series], width=width)
+                self._curves[column] = plot.plot([], [], pen=pen, name=title)
+        self._accuracy_plot.setYRange(0, 1.02)
+        layout.addWidget(graphs, stretch=1)
+        self._summary = QLabel()
+        self._summary.setWordWrap(True)
+        self._summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self._summary)
+        self._render_summary()
+
+    def update_epochs(self, stats_list: list[EpochStats]) -> None:
+        for stats in stats_list:
+            self._history.add(stats)
+        if stats_list:
+            self._latest = stats_list[-1]
+        epochs = self._history.column("epoch")
+        for column, curve in self._curves.items():
+            values = self._history.column(column)
+            shown = np.isfinite(values)
+            curve.setData(epochs[shown], values[shown])
+        self._render_summary()
+
+    def history(self, column: str) -> np.ndarray:
+        return self._history.column(column).copy()
+
+    @property
+    def latest(self) -> EpochStats | None:
+        return self._latest
+
+    def _render_summary(self) -> None:
+        s = self._latest
+        if s is None:
+            self._summary.setText(self.tr("Loading TensorFlow…"))
+            return
+        a, b, c = s.line
+
+        def pct(value: float | None) -> str:
+            return "–" if value is None else f"{100 * value:.1f}%"
+
+        text = self.tr(
+            "<b>epoch {0}</b> &nbsp; fit accuracy {1} &nbsp; predict accuracy {2}{3}<br>"
+            "w1 = {4:.4g}, w2 = {5:.4g}, b = {6:.4g}<br>"
+            "line: {7:+.4g}·x {8:+.4g}·y {9:+.4g} = 0"
+        ).format(
+            s.epoch, pct(s.accuracy), pct(s.eval_accuracy),
+            "" if s.test_accuracy is None else self.tr(" &nbsp; test {0}").format(
+                pct(s.test_accuracy)),
+            s.w[0], s.w[1], s.b, a, b, c,
+        )
+        self._summary.setText(text)

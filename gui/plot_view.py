@@ -1,0 +1,222 @@
+"""The data plot: points, the decision line and the probability map behind them.
+
+Renders what it is given (``show_points``, ``show_model``) and reports gestures as signals in
+data coordinates; it never edits the data itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
+
+from core.dataset import DataSnapshot
+from core.geometry import clip_line, logit, probability_grid
+from core.stats import EpochStats
+from gui import style
+
+MAP_RESOLUTION = 160  # cells per side of the probability map
+GRAB_PIXELS = 10  # how close a press must be to a point to drag it
+
+
+class Brush:
+    CLASS1 = "class1"
+    CLASS0 = "class0"
+    ERASE = "erase"
+
+
+class _DataViewBox(pg.ViewBox):
+    """A ViewBox where dragging starting on a point moves the point instead of panning."""
+
+    def __init__(self, plot: PlotView) -> None:
+        super().__init__(enableMenu=False)
+        self._plot = plot
+        self._dragging: int | None = None
+
+    def mouseDragEvent(self, ev, axis=None):  # noqa: N802 - Qt naming
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return super().mouseDragEvent(ev, axis)
+        if ev.isStart():
+            self._dragging = self._plot.point_near(ev.buttonDownScenePos())
+            self._first_move = True
+        if self._dragging is None:
+            return super().mouseDragEvent(ev, axis)
+        ev.accept()
+        where = self.mapSceneToView(ev.scenePos())
+        self._plot.pointMoved.emit(self._dragging, where.x(), where.y(), not self._first_move)
+        self._first_move = False
+        if ev.isFinish():
+            self._dragging = None
+
+
+class PlotView(pg.PlotWidget):
+    pointAdded = pyqtSignal(float, float, int)  # x, y, label
+    pointRemoved = pyqtSignal(float, float)  # remove the point nearest to (x, y)
+    pointMoved = pyqtSignal(int, float, float, bool)  # index, x, y, part of the same drag
+
+    def __init__(self, parent=None) -> None:
+        self._view_box = _DataViewBox(self)
+        super().__init__(parent, viewBox=self._view_box)
+        self.brush = Brush.CLASS1
+        self._xy = np.empty((0, 2))
+        self._labels = np.empty(0, dtype=np.int8)
+        self._stats: EpochStats | None = None
+        item = self.getPlotItem()
+        item.setMenuEnabled(False)
+        item.showGrid(x=True, y=True, alpha=0.15)
+        item.setLabel("bottom", "x")
+        item.setLabel("left", "y")
+        self.setBackground("w")
+        for axis in ("bottom", "left"):
+            item.getAxis(axis).setPen("k")
+            item.getAxis(axis).setTextPen("k")
+
+        colormap = style.probability_colormap()
+        self._image = pg.ImageItem(axisOrder="col-major")
+        self._image.setLookupTable(colormap.getLookupTable(nPts=256))
+        self._image.setLevels((0.0, 1.0))
+        self._image.setZValue(-10)
+        self.addItem(self._image)
+        self._colorbar = pg.ColorBarItem(
+            values=(0, 1), colorMap=colormap, interactive=False, width=14,
+            label=self.tr("P(class 1)"), pen="k",
+        )
+        self._colorbar.setImageItem(self._image, insert_in=item)
+        self._colorbar.axis.setTextPen("k")
+        self._colorbar.axis.setPen("k")
+
+        self._scatters = {}
+        for label in (0, 1):
+            scatter = pg.ScatterPlotItem(
+                size=9, symbol=style.CLASS_SYMBOLS[label],
+                pen=pg.mkPen("#222222", width=0.8), brush=pg.mkBrush(style.CLASS_COLORS[label]),
+            )
+            scatter.setZValue(10 + label)
+            self.addItem(scatter)
+            self._scatters[label] = scatter
+        self._wrong = pg.ScatterPlotItem(size=16, symbol="o", brush=None,
+                                         pen=pg.mkPen(style.MISCLASSIFIED_COLOR, width=2))
+        self._wrong.setZValue(20)
+        self.addItem(self._wrong)
+        self._line = pg.PlotCurveItem(pen=pg.mkPen(style.LINE_COLOR, width=2.5))
+        self._line.setZValue(30)
+        self.addItem(self._line)
+        self._train_line = pg.PlotCurveItem(
+            pen=pg.mkPen(style.TRAIN_LINE_COLOR, width=2, style=Qt.PenStyle.DashLine))
+        self._train_line.setZValue(29)
+        self.addItem(self._train_line)
+
+        legend = item.addLegend(offset=(10, 10), labelTextColor="k",
+                                brush=pg.mkBrush(255, 255, 255, 200), pen=pg.mkPen("#999999"))
+        legend.addItem(self._scatters[1], self.tr("class 1"))
+        legend.addItem(self._scatters[0], self.tr("class 0"))
+        legend.addItem(self._wrong, self.tr("misclassified by predict"))
+        legend.addItem(self._line, self.tr("decision line (predict > 0.5)"))
+        legend.addItem(self._train_line, self.tr("line in training mode (BatchNorm)"))
+        self.scene().sigMouseClicked.connect(self._clicked)
+        self._view_box.sigRangeChanged.connect(self._redraw_model)
+        self._view_box.disableAutoRange()
+        self.setRange(QRectF(-0.5, -0.5, 2.0, 2.0), padding=0)
+
+    # --- rendering ---------------------------------------------------------------------------
+    def show_points(self, snapshot: DataSnapshot) -> None:
+        self._xy, self._labels = snapshot.xy, snapshot.labels
+        for label, scatter in self._scatters.items():
+            chosen = snapshot.xy[snapshot.labels == label]
+            scatter.setData(x=chosen[:, 0], y=chosen[:, 1])
+        self._redraw_wrong()
+
+    def show_model(self, stats: EpochStats | None) -> None:
+        self._stats = stats
+        self._redraw_model()
+
+    def fit_to_data(self) -> None:
+        if not len(self._xy):
+            self.setRange(QRectF(-0.5, -0.5, 2.0, 2.0), padding=0)
+            return
+        low, high = self._xy.min(axis=0), self._xy.max(axis=0)
+        span = np.maximum(high - low, 1e-6)
+        self.setRange(QRectF(*(low - 0.1 * span), *(1.2 * span)), padding=0)
+
+    def view_range(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        (x0, x1), (y0, y1) = self._view_box.viewRange()
+        return (x0, x1), (y0, y1)
+
+    def drawn_line(self) -> tuple[np.ndarray, np.ndarray]:
+        """The decision line's end points as drawn (for tests and screenshots)."""
+        return self._line.getData()
+
+    def misclassified_count(self) -> int:
+        return len(self._wrong.data)
+
+    # --- geometry helpers for gestures ----------------------------------------------------
+    def to_view(self, scene_pos: QPointF) -> QPointF:
+        return self._view_box.mapSceneToView(scene_pos)
+
+    def to_widget(self, x: float, y: float):
+        """Widget pixel position of data point (x, y) (tests click there)."""
+        return self.mapFromScene(self._view_box.mapViewToScene(QPointF(x, y)))
+
+    def point_near(self, scene_pos: QPointF) -> int | None:
+        """Index of the point within GRAB_PIXELS of a scene position, if any."""
+        if not len(self._xy):
+            return None
+        where = self.to_view(scene_pos)
+        pixel = self._view_box.viewPixelSize()
+        d2 = ((self._xy[:, 0] - where.x()) / pixel[0]) ** 2 + (
+            (self._xy[:, 1] - where.y()) / pixel[1]) ** 2
+        index = int(np.argmin(d2))
+        return index if d2[index] <= GRAB_PIXELS**2 else None
+
+    # --- internals -----------------------------------------------------------------------
+    def _clicked(self, event) -> None:
+        if event.isAccepted() or event.double():
+            return
+        where = self.to_view(event.scenePos())
+        if not self._view_box.sceneBoundingRect().contains(event.scenePos()):
+            return
+        x, y = where.x(), where.y()
+        button = event.button()
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if button == Qt.MouseButton.LeftButton and (ctrl or self.brush == Brush.ERASE):
+            self.pointRemoved.emit(x, y)
+        elif button == Qt.MouseButton.LeftButton:
+            self.pointAdded.emit(x, y, 0 if self.brush == Brush.CLASS0 else 1)
+        elif button == Qt.MouseButton.RightButton:
+            self.pointAdded.emit(x, y, 0)
+        else:
+            return
+        event.accept()
+
+    def _redraw_model(self) -> None:
+        stats = self._stats
+        x_range, y_range = self.view_range()
+        if stats is None:
+            self._image.clear()
+            self._line.setData([], [])
+            self._train_line.setData([], [])
+            return
+        grid = probability_grid(stats.line, x_range, y_range, (MAP_RESOLUTION, MAP_RESOLUTION))
+        self._image.setImage(grid, autoLevels=False, levels=(0.0, 1.0))
+        self._image.setRect(QRectF(x_range[0], y_range[0], x_range[1] - x_range[0],
+                                   y_range[1] - y_range[0]))
+        self._set_line(self._line, stats.line, x_range, y_range)
+        self._set_line(self._train_line, stats.train_line, x_range, y_range)
+        self._redraw_wrong()
+
+    @staticmethod
+    def _set_line(item, line, x_range, y_range) -> None:
+        ends = clip_line(line, x_range, y_range) if line is not None else None
+        if ends is None:
+            item.setData([], [])
+        else:
+            (x0, y0), (x1, y1) = ends
+            item.setData([x0, x1], [y0, y1])
+
+    def _redraw_wrong(self) -> None:
+        if self._stats is None or not len(self._xy):
+            self._wrong.setData([], [])
+            return
+        predicted = logit(self._stats.line, self._xy) > 0
+        wrong = self._xy[predicted != (self._labels == 1)]
+        self._wrong.setData(x=wrong[:, 0], y=wrong[:, 1])

@@ -1,0 +1,45 @@
+"""Colours and markers shared by the views (Okabe-Ito, safe for colour-blind readers)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
+
+CLASS_COLORS = {0: "#0072B2", 1: "#E69F00"}  # blue, orange
+CLASS_SYMBOLS = {0: "o", 1: "t1"}  # circle, upward triangle: distinct without colour
+MISCLASSIFIED_COLOR = "#D55E00"  # vermillion ring
+LINE_COLOR = "#000000"
+TRAIN_LINE_COLOR = "#CC79A7"  # reddish purple, dashed: BatchNormalization's training view
+SERIES_COLORS = {
+    "train": "#0072B2",
+    "predict": "#D55E00",
+    "test": "#009E73",
+}
+
+
+def probability_colormap() -> pg.ColorMap:
+    """Light blue (class 0) through white to light orange (class 1): points stay readable."""
+    return pg.ColorMap(
+        np.array([0.0, 0.5, 1.0]),
+        np.array([[140, 190, 230, 255], [255, 255, 255, 255], [245, 205, 130, 255]],
+                 dtype=np.ubyte),
+    )
+
+
+def class_icon(label: int, size: int = 16) -> QIcon:
+    """The class's marker in its colour, for the brush buttons."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#222222"), 1))
+    painter.setBrush(QColor(CLASS_COLORS[label]))
+    if label == 0:
+        painter.drawEllipse(2, 2, size - 4, size - 4)
+    else:
+        painter.drawPolygon(QPolygonF([QPointF(size / 2, 2), QPointF(size - 2, size - 3),
+                                       QPointF(2, size - 3)]))
+    painter.end()
+    return QIcon(pixmap)
