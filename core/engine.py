@@ -16,6 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
+# Every model gets its own compiled function by design; TensorFlow's "retracing" warning about
+# that (it counts functions, not shapes) is noise here. Real retraces are counted in tests.
+tf.get_logger().setLevel("ERROR")
+
 from core.geometry import BatchNormParams, fold_line
 from core.model import NeuronModel
 

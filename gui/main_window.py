@@ -256,6 +256,8 @@ class MainWindow(QMainWindow):
 
     # --- rendering -----------------------------------------------------------------------------
     def _data_changed(self, version: int) -> None:
+        self.undo_action.setEnabled(self.dataset.can_undo())
+        self.redo_action.setEnabled(self.dataset.can_redo())
         if not self._points_dirty:
             self._points_dirty = True
             QTimer.singleShot(0, self._render_points)

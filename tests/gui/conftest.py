@@ -1,0 +1,34 @@
+import threading
+
+import numpy as np
+import pytest
+from PyQt6.QtCore import QRectF
+
+from core.config import TrainConfig
+from core.dataset import Dataset
+from gui.main_window import MainWindow
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """A real main window, shown offscreen, with its model built and a fixed view range."""
+    windows = []
+
+    def make(xy=None, labels=None, **config):
+        if xy is None:
+            xy = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+            labels = np.array([0, 0, 1, 1])
+        window = MainWindow(Dataset(xy, labels), TrainConfig(**config), "seed-4")
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.plot.setRange(QRectF(-1.0, -1.0, 3.0, 3.0), padding=0)
+        windows.append(window)
+        with qtbot.waitSignal(window.bridge.epochsReady, timeout=60_000):
+            window.bridge.prepare()
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+    assert not [t for t in threading.enumerate() if t.name == "trainer"]

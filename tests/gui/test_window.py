@@ -1,0 +1,168 @@
+"""The real window driven like a person would: clicks at data coordinates, keys, drags."""
+
+import struct
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PyQt6.QtCore import QPoint, Qt
+from PyQt6.QtGui import QImage
+
+from gui.plot_view import Brush
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def click(qtbot, window, x, y, button=Qt.MouseButton.LeftButton,
+          modifier=Qt.KeyboardModifier.NoModifier):
+    plot = window.plot
+    qtbot.mouseClick(plot.viewport(), button, modifier, plot.to_widget(x, y))
+
+
+def one_pixel(window):
+    return max(abs(v) for v in window.plot.getViewBox().viewPixelSize())
+
+
+def test_opens_titled_with_points_and_a_line(make_window):
+    window = make_window()
+    assert window.windowTitle() == "Neuron Lab"
+    xs, ys = window.plot.drawn_line()
+    assert len(xs) == 2  # the untrained model's boundary is drawn before any training
+    assert window.metrics.latest.epoch == 0
+
+
+@pytest.mark.parametrize(
+    ("button", "brush", "label"),
+    [(Qt.MouseButton.LeftButton, Brush.CLASS1, 1), (Qt.MouseButton.RightButton, Brush.CLASS1, 0),
+     (Qt.MouseButton.LeftButton, Brush.CLASS0, 0)],
+)
+def test_click_adds_a_point_where_clicked(qtbot, make_window, button, brush, label):
+    window = make_window()
+    window.set_brush(brush)
+    click(qtbot, window, 0.5, 1.5, button)
+    x, y, got = window.dataset.point(len(window.dataset) - 1)
+    assert len(window.dataset) == 5 and got == label
+    assert abs(x - 0.5) <= one_pixel(window) and abs(y - 1.5) <= one_pixel(window)
+    qtbot.waitUntil(lambda: sum(len(s.data) for s in window.plot._scatters.values()) == 5)
+
+
+def test_ctrl_click_and_erase_brush_remove_the_nearest(qtbot, make_window):
+    window = make_window()
+    click(qtbot, window, 0.9, 0.1, modifier=Qt.KeyboardModifier.ControlModifier)
+    assert window.dataset.snapshot().xy.tolist() == [[0, 0], [0, 1], [1, 1]]
+    window.set_brush(Brush.ERASE)
+    click(qtbot, window, 0.1, 0.9)
+    assert window.dataset.snapshot().xy.tolist() == [[0, 0], [1, 1]]
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.dataset) == 3
+
+
+def test_drag_moves_one_point(qtbot, make_window):
+    window = make_window()
+    viewport = window.plot.viewport()
+    start, end = window.plot.to_widget(1.0, 1.0), window.plot.to_widget(1.5, 1.6)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for i in range(1, 11):
+        point = start + (end - start) * (i / 10)
+        qtbot.mouseMove(viewport, QPoint(int(point.x()), int(point.y())))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    xy = window.dataset.snapshot().xy
+    assert len(xy) == 4
+    tolerance = 2 * one_pixel(window)
+    assert abs(xy[3, 0] - 1.5) <= tolerance and abs(xy[3, 1] - 1.6) <= tolerance
+    assert xy[:3].tolist() == [[0, 0], [1, 0], [0, 1]]
+    window.dataset.undo()  # the whole drag is one undo step
+    assert window.dataset.snapshot().xy[3].tolist() == [1, 1]
+
+
+def test_space_trains_and_the_drawn_line_is_the_models(qtbot, make_window):
+    window = make_window(learning_rate=0.5)
+    seen = []
+    window.bridge.epochsReady.connect(lambda batch: seen.extend(s.epoch for s in batch))
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: len(seen) > 20 and seen[-1] > 50, timeout=30_000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window._state == "paused", timeout=10_000)
+    window.bridge.flush()
+    assert seen == sorted(seen) and seen[0] >= 1
+    latest = window.metrics.latest
+    (x0, x1), (y0, y1) = window.plot.drawn_line()[0], window.plot.drawn_line()[1]
+    a, b, c = latest.line
+    for x, y in ((x0, y0), (x1, y1)):  # both drawn end points lie on the core's line
+        assert abs(a * x + b * y + c) / np.hypot(a, b) < 1e-6
+
+
+def test_s_steps_exactly_one_epoch(qtbot, make_window):
+    window = make_window()
+    for expected in (1, 2):
+        with qtbot.waitSignal(window.bridge.epochsReady, timeout=10_000) as blocker:
+            qtbot.keyClick(window, Qt.Key.Key_S)
+        assert [s.epoch for s in blocker.args[0]] == [expected]
+    with qtbot.waitSignal(window.bridge.epochsReady, timeout=10_000) as blocker:
+        qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert [s.epoch for s in blocker.args[0]] == [3]
+
+
+def test_points_added_while_training_are_shown_and_used(qtbot, make_window):
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.metrics.latest.epoch > 10, timeout=30_000)
+    click(qtbot, window, 1.5, 1.5)
+    click(qtbot, window, -0.5, -0.5, Qt.MouseButton.RightButton)
+    assert len(window.dataset) == 6
+    qtbot.waitUntil(lambda: sum(len(s.data) for s in window.plot._scatters.values()) == 6,
+                    timeout=1000)
+    qtbot.waitUntil(lambda: window.metrics.latest.n_train == 6, timeout=10_000)
+    assert window.bridge.running  # training never stopped
+    epochs = window.metrics.history("epoch")
+    assert np.all(np.diff(epochs) == 1)  # and never restarted
+
+
+def test_learning_rate_change_applies_live_without_reset(qtbot, make_window):
+    window = make_window(learning_rate=0.01)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.metrics.latest.epoch > 5, timeout=30_000)
+    window.controls.learning_rate.setValue(0.3)
+    assert window.bridge.config.learning_rate == 0.3
+    mark = window.metrics.latest.epoch
+    qtbot.waitUntil(lambda: window.metrics.latest.epoch > mark + 20, timeout=30_000)
+    assert window.metrics.history("epoch")[0] == 0
+    assert np.all(np.diff(window.metrics.history("epoch")) == 1)  # no reset happened
+
+
+def test_changing_batchnorm_rebuilds_and_says_so(qtbot, make_window):
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: window.metrics.latest.epoch == 1, timeout=10_000)
+    window.controls.batchnorm.setChecked(True)
+    assert "New model" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.metrics.latest.epoch == 0, timeout=30_000)
+
+
+def test_closing_while_training_stops_cleanly(qtbot, make_window):
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.metrics.latest.epoch > 5, timeout=30_000)
+    window.close()
+    assert not [t for t in threading.enumerate() if t.name == "trainer"]
+
+
+def test_headless_screenshot_is_a_png_of_the_window(tmp_path):
+    out = tmp_path / "shot.png"
+    done = subprocess.run(
+        [sys.executable, "main.py", "--headless", "--quiet", "--preset", "seed-4", "--epochs",
+         "3", "--screenshot", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    header = out.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", header[16:24])
+    assert (width, height) == (1280, 820)
+    image = QImage(str(out))
+    colors = {image.pixelColor(x, y).name() for x in range(0, width, 2)
+              for y in range(0, height, 2)}
+    assert "#e69f00" in colors and "#0072b2" in colors  # both classes' markers are drawn
