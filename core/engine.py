@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
+from core.geometry import BatchNormParams, fold_line
+from core.model import NeuronModel
+
 # Every model gets its own compiled function by design; TensorFlow's "retracing" warning about
 # that (it counts functions, not shapes) is noise here. Real retraces are counted in tests.
 tf.get_logger().setLevel("ERROR")
-
-from core.geometry import BatchNormParams, fold_line
-from core.model import NeuronModel
 
 # Columns of the per-epoch record the compiled loop writes (one TensorArray write per epoch).
 _LOSS, _ACC, _EVAL_LOSS, _EVAL_ACC, _TEST_LOSS, _TEST_ACC = range(6)
