@@ -9,6 +9,7 @@ leave the thread only as ``EpochStats`` through ``on_epoch``.
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
@@ -229,6 +230,10 @@ class Trainer:
             if session.engine is None or reset:
                 self._set_state(TrainerState.LOADING, "")
                 session.build(config, self._dataset.snapshot())
+                # TensorFlow leaves millions of long-lived objects; a full garbage collection
+                # walking them all pauses every thread (the GUI's too) for ~100 ms. Moving
+                # them out of the collector's view keeps collections short.
+                gc.freeze()
                 self.epoch = 0
                 self.tracing_count = session.engine.tracing_count()
                 self._report_current(session)

@@ -162,8 +162,12 @@ class MainWindow(QMainWindow):
         self._epoch_label = QLabel()
         self._rate_label = QLabel()
         self._state_label = QLabel()
-        for label in (self._points_label, self._epoch_label, self._rate_label,
-                      self._state_label):
+        for label, sample in ((self._points_label, "class 0: 000000   class 1: 000000"),
+                              (self._epoch_label, "epoch 0000000"),
+                              (self._rate_label, "000000 epochs/s"),
+                              (self._state_label, "loading TensorFlow…")):
+            # Wide enough for their longest text, so updates never re-layout the window.
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(sample) + 8)
             self.statusBar().addPermanentWidget(label)
 
     # --- user intent ---------------------------------------------------------------------------

@@ -7,13 +7,18 @@ question's first puzzle made visible.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from core.stats import EpochStats
 from gui import style
+
+CHART_HZ = 10
+MAX_CURVE_POINTS = 1500  # per curve; more than the chart has pixels across
 
 _COLUMNS = ("epoch", "loss", "accuracy", "eval_loss", "eval_accuracy", "test_loss",
             "test_accuracy")
@@ -50,6 +55,8 @@ class MetricsView(QWidget):
         super().__init__(parent)
         self._history = _History()
         self._latest: EpochStats | None = None
+        self._last_draw = 0.0
+        self._redraw_pending = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         graphs = pg.GraphicsLayoutWidget()
@@ -72,8 +79,7 @@ class MetricsView(QWidget):
             for axis in ("bottom", "left"):
                 plot.getAxis(axis).setPen("k")
                 plot.getAxis(axis).setTextPen("k")
-            plot.setClipToView(True)
-            plot.setDownsampling(auto=True, mode="peak")
+            plot.disableAutoRange()  # ranges are set in redraw(): cheaper than autoscaling
             for column, title, series in names:
                 width = 2 if series != "train" else 1.5
                 pen = pg.mkPen(style.SERIES_COLORS[series], width=width)
@@ -81,21 +87,45 @@ class MetricsView(QWidget):
         self._accuracy_plot.setYRange(0, 1.02)
         layout.addWidget(graphs, stretch=1)
         self._summary = QLabel()
-        self._summary.setWordWrap(True)
+        # A fixed height: a label that grows or shrinks with its text would re-layout the
+        # charts above it on every frame.
+        self._summary.setFixedHeight(self._summary.fontMetrics().lineSpacing() * 3 + 8)
         self._summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self._summary)
         self._render_summary()
 
     def update_epochs(self, stats_list: list[EpochStats]) -> None:
+        """Record every epoch now; redraw the charts at most CHART_HZ times a second.
+
+        Autoscaling charts re-layout their axes on every redraw, which costs more than the
+        data plot; ten redraws a second reads as live while leaving the frame budget to the
+        decision line."""
         for stats in stats_list:
             self._history.add(stats)
         if stats_list:
             self._latest = stats_list[-1]
+        wait_ms = 1000 / CHART_HZ - (time.perf_counter() - self._last_draw) * 1000
+        if wait_ms <= 0:
+            self.redraw()
+        elif not self._redraw_pending:
+            self._redraw_pending = True
+            QTimer.singleShot(int(wait_ms) + 1, self.redraw)
+
+    def redraw(self) -> None:
+        self._redraw_pending = False
+        self._last_draw = time.perf_counter()
         epochs = self._history.column("epoch")
+        picked = _decimate(len(epochs), MAX_CURVE_POINTS)
+        loss_top = 0.0
         for column, curve in self._curves.items():
-            values = self._history.column(column)
+            values = self._history.column(column)[picked]
             shown = np.isfinite(values)
-            curve.setData(epochs[shown], values[shown])
+            curve.setData(epochs[picked][shown], values[shown], skipFiniteCheck=True)
+            if "loss" in column and shown.any():
+                loss_top = max(loss_top, float(values[shown].max()))
+        last = float(epochs[-1]) if len(epochs) else 1.0
+        self._accuracy_plot.setXRange(0, max(last, 1.0), padding=0.02)
+        self._loss_plot.setYRange(0, loss_top * 1.05 if loss_top > 0 else 1.0, padding=0)
         self._render_summary()
 
     def history(self, column: str) -> np.ndarray:
@@ -126,3 +156,10 @@ class MetricsView(QWidget):
             s.w[0], s.w[1], s.b, a, b, c,
         )
         self._summary.setText(text)
+
+
+def _decimate(count: int, limit: int) -> np.ndarray:
+    """Indices of at most ``limit`` evenly spread rows, always keeping the first and last."""
+    if count <= limit:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, limit).round().astype(int))

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (JSON); never run as part of the test suite."""

@@ -1,0 +1,21 @@
+"""``make bench``: run every benchmark and print one JSON object per benchmark.
+
+Pass names to run a subset: ``python -m tests.benchmarks engine startup``.
+"""
+
+import json
+import sys
+
+from tests.benchmarks import bench_engine, bench_gui, bench_memory, bench_startup
+
+BENCHMARKS = {
+    "engine": bench_engine.main,
+    "startup": bench_startup.main,
+    "gui": bench_gui.main,
+    "memory": bench_memory.main,
+}
+
+if __name__ == "__main__":
+    chosen = sys.argv[1:] or list(BENCHMARKS)
+    for name in chosen:
+        print(json.dumps({name: BENCHMARKS[name]()}, indent=1), flush=True)
