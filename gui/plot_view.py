@@ -106,13 +106,21 @@ class PlotView(pg.PlotWidget):
         self._train_line.setZValue(29)
         self.addItem(self._train_line)
 
-        legend = item.addLegend(offset=(10, 10), labelTextColor="k",
-                                brush=pg.mkBrush(255, 255, 255, 200), pen=pg.mkPen("#999999"))
-        legend.addItem(self._scatters[1], self.tr("class 1"))
-        legend.addItem(self._scatters[0], self.tr("class 0"))
-        legend.addItem(self._wrong, self.tr("misclassified by predict"))
-        legend.addItem(self._line, self.tr("decision line (predict > 0.5)"))
-        legend.addItem(self._train_line, self.tr("line in training mode (BatchNorm)"))
+        # The legend sits above the plot, in the title row, so it never hides points.
+        self._legend = pg.LegendItem(colCount=2, labelTextColor="k", labelTextSize="8pt")
+        item.layout.removeItem(item.titleLabel)
+        item.titleLabel.setVisible(False)
+        item.layout.addItem(self._legend, 0, 1, 1, 2)
+        item.layout.setRowMinimumHeight(0, 0)
+        item.layout.setRowMaximumHeight(0, 200)
+        for entry, text in (
+            (self._scatters[1], self.tr("class 1")),
+            (self._scatters[0], self.tr("class 0")),
+            (self._wrong, self.tr("misclassified by predict")),
+            (self._line, self.tr("decision line (predict > 0.5)")),
+            (self._train_line, self.tr("training-mode line (BatchNorm)")),
+        ):
+            self._legend.addItem(entry, text)
         self.scene().sigMouseClicked.connect(self._clicked)
         self._view_box.sigRangeChanged.connect(self._redraw_model)
         self._view_box.disableAutoRange()
