@@ -74,7 +74,7 @@ class MetricsView(QWidget):
                                ("test_loss", self.tr("test"), "test"))),
         ):
             plot.addLegend(offset=(-5, 5), labelTextColor="k")
-            plot.showGrid(x=True, y=True, alpha=0.2)
+
             plot.setLabel("bottom", self.tr("epoch"))
             for axis in ("bottom", "left"):
                 plot.getAxis(axis).setPen("k")

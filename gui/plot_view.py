@@ -63,7 +63,7 @@ class PlotView(pg.PlotWidget):
         self._stats: EpochStats | None = None
         item = self.getPlotItem()
         item.setMenuEnabled(False)
-        item.showGrid(x=True, y=True, alpha=0.15)
+
         item.setLabel("bottom", "x")
         item.setLabel("left", "y")
         self.setBackground("w")
