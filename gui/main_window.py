@@ -17,6 +17,7 @@ from PyQt6.QtWidgets import (
     QFrame,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QScrollArea,
     QSplitter,
     QToolBar,
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self._state = TrainerState.IDLE.value
         self._rates: deque[tuple[float, int]] = deque(maxlen=120)
         self._points_dirty = False
+        self._saved_version = dataset.version  # points as loaded or saved: nothing to lose
 
         self.plot = PlotView()
         self.metrics = MetricsView()
@@ -181,7 +183,10 @@ class MainWindow(QMainWindow):
 
     def load_preset(self, name: str) -> None:
         config = self.bridge.config
+        if not self._may_discard_points():
+            return
         self.dataset.replace(*make_preset(name, config.seed))
+        self._saved_version = self.dataset.version
         self._file = None
         self.controls.show_config(config, preset=name)
         self.plot.fit_to_data()
@@ -211,6 +216,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(error), 15000)
             return False
         self.dataset.replace(xy, labels)
+        self._saved_version = self.dataset.version
         self._file = path
         self.plot.fit_to_data()
         self._update_title()
@@ -232,6 +238,7 @@ class MainWindow(QMainWindow):
                 self.tr("Could not save {0}: {1}").format(path, error.strerror), 15000)
             return False
         self._file = path
+        self._saved_version = self.dataset.version
         self._update_title()
         self.statusBar().showMessage(self.tr("Saved {0} points to {1}").format(
             len(snapshot.labels), path), 5000)
@@ -315,7 +322,31 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Neuron Lab — {self._file.name}" if self._file else "Neuron Lab")
 
     # --- shutdown ------------------------------------------------------------------------------
+    def has_unsaved_points(self) -> bool:
+        return self.dataset.version != self._saved_version and len(self.dataset) > 0
+
+    def _may_discard_points(self) -> bool:
+        """Ask before edited points are replaced or closed; True when it is fine to go on."""
+        if not self.has_unsaved_points():
+            return True
+        answer = QMessageBox.question(
+            self, self.tr("Unsaved points"),
+            self.tr("The points were edited and not saved. Save them first?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Save points"), str(self._file or "points.csv"),
+                self.tr("CSV files (*.csv)"))
+            return bool(path) and self.save_to(Path(path))
+        return answer == QMessageBox.StandardButton.Discard
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
+        if not self._may_discard_points():
+            event.ignore()
+            return
         self.dataset.unsubscribe(self._data_changed)
         self.bridge.stop()
         super().closeEvent(event)

@@ -3,6 +3,7 @@ import threading
 import numpy as np
 import pytest
 from PyQt6.QtCore import QRectF
+from PyQt6.QtWidgets import QMessageBox
 
 from core.config import TrainConfig
 from core.dataset import Dataset
@@ -10,7 +11,21 @@ from gui.main_window import MainWindow
 
 
 @pytest.fixture
-def make_window(qtbot):
+def answers(monkeypatch):
+    """Scripted replies to the unsaved-points question (a modal dialog would block the test)."""
+    replies: list = []
+    asked: list = []
+
+    def question(*args, **kwargs):
+        asked.append(args[2] if len(args) > 2 else "")
+        return replies.pop(0) if replies else QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return replies, asked
+
+
+@pytest.fixture
+def make_window(qtbot, answers):
     """A real main window, shown offscreen, with its model built and a fixed view range."""
     windows = []
 

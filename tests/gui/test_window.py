@@ -166,3 +166,34 @@ def test_headless_screenshot_is_a_png_of_the_window(tmp_path):
     colors = {image.pixelColor(x, y).name() for x in range(0, width, 2)
               for y in range(0, height, 2)}
     assert "#e69f00" in colors and "#0072b2" in colors  # both classes' markers are drawn
+
+
+def test_closing_with_edited_points_asks_and_can_cancel(qtbot, make_window, answers, tmp_path):
+    from PyQt6.QtWidgets import QMessageBox
+
+    replies, asked = answers
+    window = make_window()
+    window.close()
+    assert asked == []  # untouched points: nothing to lose, no question
+    window = make_window()
+    click(qtbot, window, 0.5, 0.5)
+    replies.append(QMessageBox.StandardButton.Cancel)
+    window.close()
+    assert window.isVisible() and len(asked) == 1  # cancelled: still open, points kept
+    assert window.save_to(tmp_path / "kept.csv")
+    window.close()
+    assert not window.isVisible() and len(asked) == 1  # saved: closes without asking
+
+
+def test_bad_file_is_one_line_in_the_status_bar_and_keeps_points(make_window, tmp_path):
+    window = make_window()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y,label\n0,0,0\n1,1,9\n")
+    before = window.dataset.snapshot()
+    assert not window.load_file(bad)
+    assert "bad.csv:3: label must be 0 or 1" in window.statusBar().currentMessage()
+    assert np.array_equal(window.dataset.snapshot().xy, before.xy)
+    good = tmp_path / "good.csv"
+    good.write_text("x,y,label\n0,0,0\n2,2,1\n")
+    assert window.load_file(good)
+    assert len(window.dataset) == 2 and window.windowTitle() == "Neuron Lab — good.csv"
