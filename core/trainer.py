@@ -141,10 +141,11 @@ class Trainer:
         """Apply new settings; returns True when they need a new model (new weights)."""
         with self._cond:
             rebuild = self._config.needs_rebuild(config)
+            if config.test_split != self._config.test_split:
+                self._data_changed = True  # other points are held out now
             self._config = config
             if self._running:
                 self._target_epoch = self._next_target(self.epoch, keep_running=True)
-            self._data_changed = True  # the test split may have changed
             self._reset = self._reset or rebuild
             self._cond.notify_all()
         return rebuild
@@ -239,7 +240,8 @@ class Trainer:
                 self._report_current(session)
                 data_changed = False
             session.apply_live(config)
-            if data_changed and session.refresh(config, self._dataset.snapshot()):
+            if data_changed:
+                session.refresh(config, self._dataset.snapshot())
                 self._report_current(session)
             with self._cond:
                 wants = self._running or self._steps
@@ -355,8 +357,8 @@ class _Session:
             self.engine.set_learning_rate(config.learning_rate)
             self._learning_rate = config.learning_rate
 
-    def refresh(self, config: TrainConfig, snapshot) -> bool:
-        """Take new points (and split); returns True when the model's view of them changed."""
+    def refresh(self, config: TrainConfig, snapshot) -> None:
+        """Take new points and the split (re-adapting Normalization to the training points)."""
         held_out = test_mask(snapshot.ids, config.seed, config.test_split)
         train = ~held_out
         x, y = snapshot.xy[train], snapshot.labels[train]
@@ -364,7 +366,6 @@ class _Session:
         self.data = self._data_class.from_arrays(
             x, y, snapshot.xy[held_out], snapshot.labels[held_out]
         )
-        return True
 
     def current_stats(self, epoch: int, diverged: bool) -> EpochStats:
         neuron = self.engine.neuron

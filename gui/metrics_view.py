@@ -21,7 +21,13 @@ CHART_HZ = 10
 MAX_CURVE_POINTS = 1500  # per curve; more than the chart has pixels across
 
 _COLUMNS = ("epoch", "loss", "accuracy", "eval_loss", "eval_accuracy", "test_loss",
-            "test_accuracy")
+            "test_accuracy", "w1", "w2", "b")
+
+
+def _row(stats: EpochStats) -> list[float]:
+    values = {**{c: getattr(stats, c, None) for c in _COLUMNS[:7]},
+              "w1": stats.w[0], "w2": stats.w[1], "b": stats.b}
+    return [np.nan if values[c] is None else values[c] for c in _COLUMNS]
 
 
 class _History:
@@ -42,8 +48,7 @@ class _History:
                 self.size = 0  # epochs went back: the model was reset
         if self.size == len(self._data):
             self._data = np.concatenate([self._data, np.full_like(self._data, np.nan)])
-        self._data[self.size] = [np.nan if getattr(stats, c) is None else getattr(stats, c)
-                                 for c in _COLUMNS]
+        self._data[self.size] = _row(stats)
         self.size += 1
 
     def column(self, name: str) -> np.ndarray:
@@ -63,17 +68,27 @@ class MetricsView(QWidget):
         graphs.setBackground("w")
         self._accuracy_plot = graphs.addPlot(row=0, col=0, title=self.tr("Accuracy"))
         self._loss_plot = graphs.addPlot(row=1, col=0, title=self.tr("Loss"))
+        # On separable data the best weights are infinite: this chart shows them keep growing.
+        self._weights_plot = graphs.addPlot(row=2, col=0, title=self.tr("Dense weights"))
         self._loss_plot.setXLink(self._accuracy_plot)
+        self._weights_plot.setXLink(self._accuracy_plot)
         self._curves = {}
-        for plot, names in (
-            (self._accuracy_plot, (("accuracy", self.tr("fit (training mode)"), "train"),
-                                   ("eval_accuracy", self.tr("predict"), "predict"),
-                                   ("test_accuracy", self.tr("test"), "test"))),
-            (self._loss_plot, (("loss", self.tr("fit (training mode)"), "train"),
-                               ("eval_loss", self.tr("predict"), "predict"),
-                               ("test_loss", self.tr("test"), "test"))),
+        # Legends sit where the curves usually are not: accuracy rises, loss falls.
+        for plot, legend_offset, names in (
+            (self._accuracy_plot, (-5, -5), (
+                ("accuracy", self.tr("fit (training mode)"), "train"),
+                ("eval_accuracy", self.tr("predict"), "predict"),
+                ("test_accuracy", self.tr("test"), "test"))),
+            (self._loss_plot, (-5, 5), (
+                ("loss", self.tr("fit (training mode)"), "train"),
+                ("eval_loss", self.tr("predict"), "predict"),
+                ("test_loss", self.tr("test"), "test"))),
+            (self._weights_plot, (5, 5), (
+                ("w1", self.tr("w1 (x)"), "w1"), ("w2", self.tr("w2 (y)"), "w2"),
+                ("b", self.tr("b"), "b"))),
         ):
-            plot.addLegend(offset=(-5, 5), labelTextColor="k")
+            plot.addLegend(offset=legend_offset, labelTextColor="k", colCount=3
+                           if plot is self._weights_plot else 1)
 
             plot.setLabel("bottom", self.tr("epoch"))
             for axis in ("bottom", "left"):
@@ -117,15 +132,24 @@ class MetricsView(QWidget):
         epochs = self._history.column("epoch")
         picked = _decimate(len(epochs), MAX_CURVE_POINTS)
         loss_top = 0.0
+        weight_low, weight_high = 0.0, 0.0
         for column, curve in self._curves.items():
             values = self._history.column(column)[picked]
             shown = np.isfinite(values)
             curve.setData(epochs[picked][shown], values[shown], skipFiniteCheck=True)
-            if "loss" in column and shown.any():
+            if not shown.any():
+                continue
+            if "loss" in column:
                 loss_top = max(loss_top, float(values[shown].max()))
+            elif column in ("w1", "w2", "b"):
+                weight_low = min(weight_low, float(values[shown].min()))
+                weight_high = max(weight_high, float(values[shown].max()))
         last = float(epochs[-1]) if len(epochs) else 1.0
         self._accuracy_plot.setXRange(0, max(last, 1.0), padding=0.02)
         self._loss_plot.setYRange(0, loss_top * 1.05 if loss_top > 0 else 1.0, padding=0)
+        span = max(weight_high - weight_low, 1e-3)
+        self._weights_plot.setYRange(weight_low - 0.05 * span, weight_high + 0.05 * span,
+                                     padding=0)
         self._render_summary()
 
     def history(self, column: str) -> np.ndarray:

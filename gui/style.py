@@ -16,6 +16,9 @@ SERIES_COLORS = {
     "train": "#0072B2",
     "predict": "#D55E00",
     "test": "#009E73",
+    "w1": "#56B4E9",  # sky blue
+    "w2": "#E69F00",  # orange
+    "b": "#000000",
 }
 
 

@@ -46,11 +46,16 @@ def numpy_epochs_per_second(x: np.ndarray, y: np.ndarray, min_seconds: float) ->
         nonlocal w, b
         n = len(x)
         for _ in range(epochs):
+            loss_sum, correct = 0.0, 0
             order = rng.permutation(n)
             for start in range(0, n, BATCH):
                 rows = order[start:start + BATCH]
                 xb, yb = x[rows], y[rows]
                 p = 1.0 / (1.0 + np.exp(-(xb @ w + b)))
+                # fit reports loss and accuracy for every epoch, so the loop tracks them too
+                clipped = np.clip(p, 1e-7, 1 - 1e-7)
+                loss_sum += -np.sum(yb * np.log(clipped) + (1 - yb) * np.log(1 - clipped))
+                correct += np.count_nonzero((p > 0.5) == (yb > 0.5))
                 g = (p - yb) / len(rows)
                 w = w - LEARNING_RATE * (xb.T @ g)
                 b = b - LEARNING_RATE * g.sum()
