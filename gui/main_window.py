@@ -6,11 +6,13 @@ commands, and trainer reports become ``render`` calls. No training maths lives h
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PyQt6.QtWidgets import (
     QFileDialog,
@@ -27,6 +29,7 @@ from core.config import TrainConfig
 from core.csv_io import DataFileError, load_csv, save_csv
 from core.dataset import Dataset
 from core.presets import make_preset
+from core.reference import Reference, logistic_regression
 from core.stats import EpochStats
 from core.trainer import TrainerState
 from gui import style
@@ -37,6 +40,8 @@ from gui.training_bridge import TrainingBridge
 
 
 class MainWindow(QMainWindow):
+    referenceReady = pyqtSignal(object, int)  # Reference | None, data version it describes
+
     def __init__(self, dataset: Dataset, config: TrainConfig, source: str = "",
                  source_path: Path | None = None) -> None:
         super().__init__()
@@ -48,6 +53,11 @@ class MainWindow(QMainWindow):
         self._rates: deque[tuple[float, int]] = deque(maxlen=120)
         self._points_dirty = False
         self._saved_version = dataset.version  # points as loaded or saved: nothing to lose
+        # scikit-learn fits off the GUI thread (100,000 points take a noticeable moment); one
+        # fit at a time, and one more queued when the points changed meanwhile.
+        self._reference_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reference")
+        self._reference_busy = False
+        self._reference_stale = False
 
         self.plot = PlotView()
         self.metrics = MetricsView()
@@ -75,6 +85,7 @@ class MainWindow(QMainWindow):
         self.controls.presetChosen.connect(self.load_preset)
         self.controls.scenarioChosen.connect(self.apply_scenario)
         self.controls.problem.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.referenceReady.connect(self._reference_arrived)
         self.bridge.epochsReady.connect(self._epochs_arrived)
         self.bridge.stateChanged.connect(self._state_changed)
         dataset.subscribe(self._data_changed)
@@ -120,6 +131,11 @@ class MainWindow(QMainWindow):
         self.save_action = self._action(tr("Save…"), "Ctrl+S", self.save_file,
                                         tr("Save the points as CSV"))
         self.quit_action = self._action(tr("Quit"), "Ctrl+Q", self.close, tr("Quit"))
+        self.reference_action = self._action(
+            tr("scikit-learn"), "L", self._update_reference,
+            tr("Compare with scikit-learn's LogisticRegression on the same points: the same "
+               "model, fitted by another solver"))
+        self.reference_action.setCheckable(True)
         brushes = QActionGroup(self)
         self.brush_actions = {}
         for brush, text, key, tip in (
@@ -141,7 +157,8 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.train_action, self.step_action, self.reset_action, None,
                        *self.brush_actions.values(), self.clear_action, None, self.undo_action,
-                       self.redo_action, self.fit_action, None, self.open_action,
+                       self.redo_action, self.fit_action, None, self.reference_action,
+                       None, self.open_action,
                        self.save_action):
             if action is None:
                 toolbar.addSeparator()
@@ -273,8 +290,44 @@ class MainWindow(QMainWindow):
             self._points_dirty = True
             QTimer.singleShot(0, self._render_points)
 
+    def _update_reference(self) -> None:
+        if not self.reference_action.isChecked():
+            self.plot.show_reference(None)
+            return
+        if self._reference_busy:
+            self._reference_stale = True
+            return
+        self._reference_busy = True
+        self._reference_stale = False
+        snapshot = self.dataset.snapshot()
+
+        def done(future, version=snapshot.version) -> None:
+            error = future.exception()
+            if error is not None:  # a bug, not a user error: say so, keep the app running
+                print(f"neuron-lab: scikit-learn reference failed: {error}", file=sys.stderr)
+            self.referenceReady.emit(None if error else future.result(), version)
+
+        self._reference_pool.submit(logistic_regression, snapshot.xy,
+                                    snapshot.labels).add_done_callback(done)
+
+    def _reference_arrived(self, reference: Reference | None, version: int) -> None:
+        self._reference_busy = False
+        if self._reference_stale:
+            self._update_reference()
+            return
+        if not self.reference_action.isChecked():
+            return
+        if reference is None:
+            self.plot.show_reference(None)
+            self.statusBar().showMessage(
+                self.tr("scikit-learn needs points of both classes"), 5000)
+        else:
+            self.plot.show_reference(reference.line, reference.accuracy)
+
     def _render_points(self) -> None:
         self._points_dirty = False
+        if self.reference_action.isChecked():
+            self._update_reference()
         snapshot = self.dataset.snapshot()
         self.plot.show_points(snapshot)
         self._points_label.setText(self.tr("class 0: {0}   class 1: {1}").format(
@@ -348,5 +401,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.dataset.unsubscribe(self._data_changed)
+        self._reference_pool.shutdown(wait=True, cancel_futures=True)
         self.bridge.stop()
         super().closeEvent(event)

@@ -105,6 +105,11 @@ class PlotView(pg.PlotWidget):
             pen=pg.mkPen(style.TRAIN_LINE_COLOR, width=2, style=Qt.PenStyle.DashLine))
         self._train_line.setZValue(29)
         self.addItem(self._train_line)
+        self._reference_line = pg.PlotCurveItem(
+            pen=pg.mkPen(style.REFERENCE_COLOR, width=2, style=Qt.PenStyle.DotLine))
+        self._reference_line.setZValue(28)
+        self.addItem(self._reference_line)
+        self._reference: tuple[float, float, float] | None = None
 
         # The legend sits above the plot, in the title row, so it never hides points.
         self._legend = pg.LegendItem(colCount=2, labelTextColor="k", labelTextSize="8pt")
@@ -121,6 +126,7 @@ class PlotView(pg.PlotWidget):
             (self._train_line, self.tr("training-mode line (BatchNorm)")),
         ):
             self._legend.addItem(entry, text)
+        self._reference_text = self.tr("scikit-learn LogisticRegression")
         self.scene().sigMouseClicked.connect(self._clicked)
         self._view_box.sigRangeChanged.connect(self._redraw_model)
         self._view_box.disableAutoRange()
@@ -137,6 +143,25 @@ class PlotView(pg.PlotWidget):
     def show_model(self, stats: EpochStats | None) -> None:
         self._stats = stats
         self._redraw_model()
+
+    def show_reference(self, line: tuple[float, float, float] | None, accuracy: float = 0.0
+                       ) -> None:
+        """Draw (or hide, with None) scikit-learn's boundary for the same points."""
+        had = self._reference is not None
+        self._reference = line
+        if line is not None and not had:
+            self._legend.addItem(self._reference_line, self._reference_text)
+        elif line is None and had:
+            self._legend.removeItem(self._reference_line)
+        if line is not None:
+            label = self._legend.getLabel(self._reference_line)
+            if label is not None:
+                label.setText(self.tr("{0} ({1:.1f}%)").format(self._reference_text,
+                                                                100 * accuracy))
+        self._set_line(self._reference_line, line, *self.view_range())
+
+    def reference_line(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._reference_line.getData()
 
     def fit_to_data(self) -> None:
         if not len(self._xy):
@@ -199,6 +224,7 @@ class PlotView(pg.PlotWidget):
     def _redraw_model(self) -> None:
         stats = self._stats
         x_range, y_range = self.view_range()
+        self._set_line(self._reference_line, self._reference, x_range, y_range)
         if stats is None:
             self._image.clear()
             self._line.setData([], [])

@@ -11,6 +11,7 @@ CLASS_COLORS = {0: "#0072B2", 1: "#E69F00"}  # blue, orange
 CLASS_SYMBOLS = {0: "o", 1: "t1"}  # circle, upward triangle: distinct without colour
 MISCLASSIFIED_COLOR = "#D55E00"  # vermillion ring
 LINE_COLOR = "#000000"
+REFERENCE_COLOR = "#009E73"  # bluish green, dotted: scikit-learn's LogisticRegression
 TRAIN_LINE_COLOR = "#CC79A7"  # reddish purple, dashed: BatchNormalization's training view
 SERIES_COLORS = {
     "train": "#0072B2",

@@ -197,3 +197,23 @@ def test_bad_file_is_one_line_in_the_status_bar_and_keeps_points(make_window, tm
     good.write_text("x,y,label\n0,0,0\n2,2,1\n")
     assert window.load_file(good)
     assert len(window.dataset) == 2 and window.windowTitle() == "Neuron Lab — good.csv"
+
+
+def test_scikit_learn_reference_is_one_key_away_and_follows_edits(qtbot, make_window):
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_L)
+    qtbot.waitUntil(lambda: len(window.plot.reference_line()[0]) == 2, timeout=30_000)
+    (x0, x1), (y0, y1) = window.plot.reference_line()
+    # LogisticRegression separates the question's points by y alone: a nearly flat line
+    # between y = 0 and y = 1.
+    assert 0 < (y0 + y1) / 2 < 1 and abs(y1 - y0) < abs(x1 - x0)
+    before = window.plot.reference_line()[1].copy()
+    click(qtbot, window, 0.5, 0.6)  # a class-1 point just above the middle
+
+    def moved() -> bool:
+        ys = window.plot.reference_line()[1]
+        return len(ys) == 2 and not np.allclose(ys, before)
+
+    qtbot.waitUntil(moved, timeout=30_000)
+    qtbot.keyClick(window, Qt.Key.Key_L)
+    assert len(window.plot.reference_line()[0]) == 0

@@ -1,0 +1,16 @@
+import numpy as np
+
+from core.geometry import logit
+from core.presets import make_preset
+from core.reference import logistic_regression
+
+
+def test_logistic_regression_solves_the_question_at_once():
+    xy, labels = make_preset("seed-4")
+    reference = logistic_regression(xy, labels)
+    assert reference.accuracy == 1.0  # the answer: LogisticRegression predicts [0, 0, 1, 1]
+    assert np.array_equal(logit(reference.line, xy) > 0, labels == 1)
+
+
+def test_one_class_has_no_reference():
+    assert logistic_regression(np.zeros((3, 2)), np.ones(3)) is None
