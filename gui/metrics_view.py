@@ -62,6 +62,7 @@ class MetricsView(QWidget):
         self._latest: EpochStats | None = None
         self._last_draw = 0.0
         self._redraw_pending = False
+        self._ranges: dict = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         graphs = pg.GraphicsLayoutWidget()
@@ -90,7 +91,10 @@ class MetricsView(QWidget):
             plot.addLegend(offset=legend_offset, labelTextColor="k", colCount=3
                            if plot is self._weights_plot else 1)
 
-            plot.setLabel("bottom", self.tr("epoch"))
+            if plot is self._weights_plot:
+                plot.setLabel("bottom", self.tr("epoch"))
+            else:  # x is linked: one labelled epoch axis, at the bottom, is enough to read
+                plot.getAxis("bottom").setStyle(showValues=False)
             for axis in ("bottom", "left"):
                 plot.getAxis(axis).setPen("k")
                 plot.getAxis(axis).setTextPen("k")
@@ -144,13 +148,19 @@ class MetricsView(QWidget):
             elif column in ("w1", "w2", "b"):
                 weight_low = min(weight_low, float(values[shown].min()))
                 weight_high = max(weight_high, float(values[shown].max()))
+        # Ranges snap to 1-2-5 steps, so they (and the axes' ticks, costly to lay out) change
+        # only now and then rather than on every redraw.
         last = float(epochs[-1]) if len(epochs) else 1.0
-        self._accuracy_plot.setXRange(0, max(last, 1.0), padding=0.02)
-        self._loss_plot.setYRange(0, loss_top * 1.05 if loss_top > 0 else 1.0, padding=0)
-        span = max(weight_high - weight_low, 1e-3)
-        self._weights_plot.setYRange(weight_low - 0.05 * span, weight_high + 0.05 * span,
-                                     padding=0)
+        self._set_range(self._accuracy_plot.setXRange, 0.0, _nice_ceiling(last))
+        self._set_range(self._loss_plot.setYRange, 0.0, _nice_ceiling(loss_top))
+        self._set_range(self._weights_plot.setYRange, -_nice_ceiling(-weight_low),
+                        _nice_ceiling(weight_high))
         self._render_summary()
+
+    def _set_range(self, setter, low: float, high: float) -> None:
+        if self._ranges.get(setter) != (low, high):
+            self._ranges[setter] = (low, high)
+            setter(low, high, padding=0.02)
 
     def history(self, column: str) -> np.ndarray:
         return self._history.column(column).copy()
@@ -187,3 +197,14 @@ def _decimate(count: int, limit: int) -> np.ndarray:
     if count <= limit:
         return np.arange(count)
     return np.unique(np.linspace(0, count - 1, limit).round().astype(int))
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 5 x 10^k at or above ``value`` (0 for values <= 0)."""
+    if not np.isfinite(value) or value <= 0:
+        return 0.0 if value <= 0 else 1.0
+    power = 10.0 ** np.floor(np.log10(value))
+    for step in (1.0, 2.0, 5.0, 10.0):
+        if step * power >= value * (1 - 1e-12):
+            return step * power
+    return 10.0 * power

@@ -17,6 +17,7 @@ from gui import style
 
 MAP_RESOLUTION = 160  # cells per side of the probability map
 GRAB_PIXELS = 10  # how close a press must be to a point to drag it
+MAX_RINGS = 5000  # misclassified points ringed at most
 
 
 class Brush:
@@ -61,6 +62,7 @@ class PlotView(pg.PlotWidget):
         self._xy = np.empty((0, 2))
         self._labels = np.empty(0, dtype=np.int8)
         self._stats: EpochStats | None = None
+        self._wrong_count = 0
         item = self.getPlotItem()
         item.setMenuEnabled(False)
 
@@ -180,7 +182,7 @@ class PlotView(pg.PlotWidget):
         return self._line.getData()
 
     def misclassified_count(self) -> int:
-        return len(self._wrong.data)
+        return self._wrong_count
 
     # --- geometry helpers for gestures ----------------------------------------------------
     def to_view(self, scene_pos: QPointF) -> QPointF:
@@ -248,9 +250,20 @@ class PlotView(pg.PlotWidget):
             item.setData([x0, x1], [y0, y1])
 
     def _redraw_wrong(self) -> None:
-        if self._stats is None or not len(self._xy):
-            self._wrong.setData([], [])
-            return
-        predicted = logit(self._stats.line, self._xy) > 0
-        wrong = self._xy[predicted != (self._labels == 1)]
-        self._wrong.setData(x=wrong[:, 0], y=wrong[:, 1])
+        """Ring the misclassified points and count them in the legend.
+
+        Past MAX_RINGS the rings would cover the plot and cost a frame each to draw, so only
+        the count is shown."""
+        wrong = np.empty((0, 2))
+        if self._stats is not None and len(self._xy):
+            predicted = logit(self._stats.line, self._xy) > 0
+            wrong = self._xy[predicted != (self._labels == 1)]
+        self._wrong_count = len(wrong)
+        shown = wrong if len(wrong) <= MAX_RINGS else wrong[:0]
+        self._wrong.setData(x=shown[:, 0], y=shown[:, 1])
+        text = self.tr("misclassified by predict: {0}").format(len(wrong))
+        if len(wrong) > MAX_RINGS:
+            text += self.tr(" (too many to ring)")
+        label = self._legend.getLabel(self._wrong)
+        if label is not None and label.text != text:
+            label.setText(text)
