@@ -236,6 +236,10 @@ class Trainer:
                 # them out of the collector's view keeps collections short.
                 gc.freeze()
                 self.epoch = 0
+                with self._cond:  # a limit counts from the new model's epoch 0
+                    if self._running:
+                        self._target_epoch = self._next_target(0)
+                    target = self._target_epoch
                 self.tracing_count = session.engine.tracing_count()
                 self._report_current(session)
                 data_changed = False

@@ -157,3 +157,16 @@ def _wait(condition, timeout=30.0):
             return True
         event.wait(0.01)
     return condition()
+
+
+def test_epoch_limit_counts_from_zero_after_a_reset(make_trainer):
+    trainer, rec = make_trainer(Dataset(*make_preset("seed-4")), epochs=5)
+    trainer.start()
+    trainer.wait_until_settled(60)
+    assert trainer.epoch == 5
+    trainer.set_config(trainer.config.with_changes(batchnorm=True))  # needs a new model
+    trainer.reset()
+    trainer.start()
+    assert _wait(lambda: trainer.state is TrainerState.PAUSED and rec.stats[-1].epoch == 5
+                 and any(s.epoch == 0 for s in rec.stats[6:]))
+    assert max(s.epoch for s in rec.stats[6:]) == 5  # not 10: the limit restarted with it

@@ -217,3 +217,26 @@ def test_scikit_learn_reference_is_one_key_away_and_follows_edits(qtbot, make_wi
     qtbot.waitUntil(moved, timeout=30_000)
     qtbot.keyClick(window, Qt.Key.Key_L)
     assert len(window.plot.reference_line()[0]) == 0
+
+
+def _scenario_button(window, title):
+    from PyQt6.QtWidgets import QPushButton
+
+    return next(b for b in window.controls.findChildren(QPushButton) if b.text() == title)
+
+
+def test_question_scenarios_and_fixes_are_one_click(qtbot, make_window):
+    window = make_window()
+    qtbot.mouseClick(_scenario_button(window, "Question: 2000 points"), Qt.MouseButton.LeftButton)
+    assert len(window.dataset) == 2000 and window.bridge.config.optimizer == "adam"
+    qtbot.waitUntil(lambda: window._state == "paused" and window.metrics.latest.epoch == 5,
+                    timeout=60_000)
+    assert window.metrics.latest.accuracy < 0.6  # the question's failure, reproduced
+    after_fix = []
+    window.bridge.epochsReady.connect(lambda batch: after_fix.extend(s.epoch for s in batch))
+    qtbot.mouseClick(_scenario_button(window, "Fix: normalize inputs"), Qt.MouseButton.LeftButton)
+    assert window.bridge.config.normalize and window.controls.normalize.isChecked()
+    # A new model: epochs start again from 0 and run to the fix's limit of 20.
+    qtbot.waitUntil(lambda: 0 in after_fix and after_fix[-1] == 20 and window._state == "paused",
+                    timeout=60_000)
+    assert window.metrics.latest.eval_accuracy > 0.9  # and the answer's fix working
