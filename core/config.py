@@ -22,7 +22,8 @@ TEST_SPLIT_RANGE = (0.0, 0.9)
 
 # Settings that change the Keras model's structure or its initial state: changing one of these
 # means a new model (new weights). Everything else is applied to the running model.
-REBUILD_FIELDS = ("optimizer", "batchnorm", "normalize", "l2", "seed")
+STRUCTURE_FIELDS = ("optimizer", "batchnorm", "normalize", "l2")  # layers / compiled graph
+REBUILD_FIELDS = (*STRUCTURE_FIELDS, "seed")
 
 
 class ConfigError(ValueError):
@@ -65,6 +66,10 @@ class TrainConfig:
     def needs_rebuild(self, other: TrainConfig) -> bool:
         """True when going from self to other needs a new model."""
         return any(getattr(self, name) != getattr(other, name) for name in REBUILD_FIELDS)
+
+    def model_structure(self) -> tuple[object, ...]:
+        """The settings that change the model's layers or compiled graph (not its weights)."""
+        return tuple(getattr(self, name) for name in STRUCTURE_FIELDS)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -32,6 +32,7 @@ MAX_CHUNK_EPOCHS = 5000
 class TrainerState(str, Enum):
     IDLE = "idle"  # thread not started
     LOADING = "loading"  # importing TensorFlow / building the model
+    COMPILING = "compiling"  # XLA compiling the training loop for a new model or capacity
     PAUSED = "paused"
     TRAINING = "training"
     WAITING = "waiting"  # asked to train, but there are no training points
@@ -164,7 +165,8 @@ class Trainer:
 
     def wait_until_settled(self, timeout: float | None = None) -> bool:
         """Block until the trainer is neither loading nor training nor owing a step."""
-        busy = (TrainerState.IDLE, TrainerState.LOADING, TrainerState.TRAINING)
+        busy = (TrainerState.IDLE, TrainerState.LOADING, TrainerState.COMPILING,
+                TrainerState.TRAINING)
         with self._cond:
             return self._cond.wait_for(
                 lambda: self._stop or (
@@ -240,8 +242,9 @@ class Trainer:
                     if self._running:
                         self._target_epoch = self._next_target(0)
                     target = self._target_epoch
+                self._report_current(session)  # the new line is drawn before compiling
+                self._compile_if_needed(session, config)
                 self.tracing_count = session.engine.tracing_count()
-                self._report_current(session)
                 data_changed = False
             session.apply_live(config)
             if data_changed:
@@ -271,15 +274,18 @@ class Trainer:
                         self._running = False
                     self._set_state(TrainerState.PAUSED, "epoch limit reached")
                     continue
+            self._compile_if_needed(session, config)  # new points crossed a power of two
+            self.tracing_count = session.engine.tracing_count()
             self._set_state(TrainerState.TRAINING, "")
             began = time.perf_counter()
             result = session.engine.run(
                 session.data, epochs, config.batch_size, start_epoch=self.epoch, seed=config.seed
             )
             elapsed = time.perf_counter() - began
+            compiled = session.engine.tracing_count() != self.tracing_count
             self.tracing_count = session.engine.tracing_count()
             self._report_chunk(session, result)
-            if len(result):
+            if len(result) and not compiled:  # a one-off compilation says nothing of speed
                 rate = elapsed / len(result)
                 seconds_per_epoch = rate if seconds_per_epoch is None else (
                     0.7 * seconds_per_epoch + 0.3 * rate)
@@ -298,6 +304,12 @@ class Trainer:
                 with self._cond:
                     self._running = False
                 self._set_state(TrainerState.PAUSED, "epoch limit reached")
+
+    def _compile_if_needed(self, session: _Session, config: TrainConfig) -> None:
+        """Compile ahead of training, saying so: the window shows why the line waits."""
+        if session.engine.needs_compiling(session.data, config.batch_size):
+            self._set_state(TrainerState.COMPILING, "")
+            session.engine.warm_up(session.data, config.batch_size)
 
     def _report_chunk(self, session: _Session, result) -> None:
         n_train, n_test = session.data.n_train, session.data.n_test
@@ -343,6 +355,7 @@ class _Session:
         self._build_model = build_model
         self.engine = None
         self.data = None
+        self._structure: tuple | None = None
         self._builds = 0
         self._learning_rate: float | None = None
         self._last: EpochStats | None = None
@@ -352,7 +365,12 @@ class _Session:
                         % (2**31 - 1)) if self._builds else config.seed
         self._builds += 1
         neuron = self._build_model(config, init_seed=init_seed)
-        self.engine = self._engine_class(neuron)
+        structure = config.model_structure()
+        if self.engine is not None and structure == self._structure:
+            self.engine.neuron.take_state_of(neuron)  # same layers: keep the compiled loop
+        else:
+            self.engine = self._engine_class(neuron)
+            self._structure = structure
         self._learning_rate = config.learning_rate
         self.refresh(config, snapshot)
 

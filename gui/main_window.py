@@ -357,6 +357,7 @@ class MainWindow(QMainWindow):
         self._rate_label.setText(self.tr("{0:.0f} epochs/s").format(self.epochs_per_second()))
         names = {
             "idle": self.tr("paused"), "loading": self.tr("loading TensorFlow…"),
+            "compiling": self.tr("compiling…"),
             "paused": self.tr("paused"), "training": self.tr("training"),
             "waiting": self.tr("waiting for points"), "diverged": self.tr("diverged"),
             "error": self.tr("error"), "stopped": self.tr("stopped"),

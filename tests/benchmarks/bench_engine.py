@@ -75,6 +75,7 @@ def main(min_seconds: float = 2.0) -> dict:
         neuron = build_model(config)
         engine = Engine(neuron)
         data = EngineData.from_arrays(x, y)
+        engine.warm_up(data, BATCH)  # XLA compiles once per capacity; time training alone
         start = [0]
 
         def engine_run(epochs: int, engine=engine, data=data, start=start) -> None:

@@ -100,9 +100,15 @@ def test_reset_gives_new_weights_and_epoch_zero(make_trainer):
     trainer.start()
     trainer.wait_until_settled(60)
     initial = rec.stats[0].w
+    assert TrainerState.COMPILING in [state for state, _ in rec.states]  # the first model
+    before_reset = len(rec.states)
     trainer.reset()
     assert _wait(lambda: rec.stats[-1].epoch == 0 and len(rec.stats) > 4)
     assert rec.stats[-1].w != initial
+    # Same layers, so the compiled loop is kept: Reset answers at once, with no compiling.
+    assert trainer.wait_until_settled(60)
+    after_reset = [state for state, _ in rec.states[before_reset:]]
+    assert TrainerState.LOADING in after_reset and TrainerState.COMPILING not in after_reset
 
 
 def test_learning_rate_change_applies_without_reset(make_trainer):
