@@ -9,7 +9,7 @@ from typing import TextIO
 
 from core.cli import Options
 from core.dataset import Dataset
-from core.stats import EpochStats
+from core.stats import EpochBatch, EpochStats
 from core.trainer import Trainer, TrainerState
 
 MAX_LINES = 60  # long runs print about this many epoch lines
@@ -36,16 +36,17 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     history: list[EpochStats] = []
     every = max(1, config.epochs // MAX_LINES)
 
-    def on_epoch(stats: EpochStats) -> None:
-        if history and history[-1].epoch == stats.epoch:
-            history[-1] = stats  # a re-evaluation of the same epoch replaces it
-            return
-        history.append(stats)
-        if not options.quiet and (stats.epoch % every == 0 or stats.epoch == config.epochs):
-            print(format_stats(stats), file=out, flush=True)
+    def on_epochs(batch: EpochBatch) -> None:
+        for stats in batch:
+            if history and history[-1].epoch == stats.epoch:
+                history[-1] = stats  # a re-evaluation of the same epoch replaces it
+                continue
+            history.append(stats)
+            if not options.quiet and (stats.epoch % every == 0 or stats.epoch == config.epochs):
+                print(format_stats(stats), file=out, flush=True)
 
     messages: list[str] = []
-    trainer = Trainer(dataset, config, on_epoch,
+    trainer = Trainer(dataset, config, on_epochs,
                       on_state=lambda state, message: messages.append(message) if message else None)
     try:
         trainer.prepare()

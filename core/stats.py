@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+
+import numpy as np
 
 Line = tuple[float, float, float]  # a*x + b*y + c = 0 in data coordinates
 
@@ -45,3 +48,76 @@ def _finite_or_none(value: object) -> object:
     if isinstance(value, (tuple, list)):
         return [_finite_or_none(v) for v in value]
     return value
+
+
+@dataclass(frozen=True)
+class EpochBatch:
+    """Consecutive epochs of one model, as columns: what the trainer reports per call.
+
+    The compiled engine runs up to hundreds of thousands of epochs a second; one Python
+    object per epoch would cost more than the training. Columns cross threads as a few arrays,
+    and an ``EpochStats`` is made only for the epochs someone looks at (indexing, iterating).
+    Epochs increase strictly within a batch.
+    """
+
+    epoch: np.ndarray  # (E,) int
+    loss: np.ndarray  # (E,) NaN where None
+    accuracy: np.ndarray
+    eval_loss: np.ndarray
+    eval_accuracy: np.ndarray
+    test_loss: np.ndarray
+    test_accuracy: np.ndarray
+    w: np.ndarray  # (E, 2)
+    b: np.ndarray  # (E,)
+    line: np.ndarray  # (E, 3)
+    train_line: np.ndarray | None  # (E, 3)
+    n_train: int
+    n_test: int
+    diverged: bool = False  # of the last epoch
+
+    @classmethod
+    def of(cls, stats: EpochStats) -> EpochBatch:
+        def column(value: float | None) -> np.ndarray:
+            return np.array([np.nan if value is None else value], dtype=float)
+
+        return cls(
+            epoch=np.array([stats.epoch]), loss=column(stats.loss),
+            accuracy=column(stats.accuracy), eval_loss=column(stats.eval_loss),
+            eval_accuracy=column(stats.eval_accuracy), test_loss=column(stats.test_loss),
+            test_accuracy=column(stats.test_accuracy), w=np.array([stats.w], dtype=float),
+            b=column(stats.b), line=np.array([stats.line], dtype=float),
+            train_line=None if stats.train_line is None else np.array([stats.train_line],
+                                                                      dtype=float),
+            n_train=stats.n_train, n_test=stats.n_test, diverged=stats.diverged,
+        )
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def __getitem__(self, index: int) -> EpochStats:
+        i = range(len(self))[index]
+
+        def optional(values: np.ndarray) -> float | None:
+            return float(values[i]) if np.isfinite(values[i]) else None
+
+        return EpochStats(
+            epoch=int(self.epoch[i]), loss=optional(self.loss),
+            accuracy=optional(self.accuracy), eval_loss=optional(self.eval_loss),
+            eval_accuracy=optional(self.eval_accuracy), test_loss=optional(self.test_loss),
+            test_accuracy=optional(self.test_accuracy),
+            w=(float(self.w[i, 0]), float(self.w[i, 1])), b=float(self.b[i]),
+            line=_triple(self.line[i]),
+            train_line=None if self.train_line is None else _triple(self.train_line[i]),
+            n_train=self.n_train, n_test=self.n_test,
+            diverged=self.diverged and i == len(self) - 1,
+        )
+
+    def __iter__(self) -> Iterator[EpochStats]:
+        return (self[i] for i in range(len(self)))
+
+    def last(self) -> EpochStats:
+        return self[-1]
+
+
+def _triple(values: np.ndarray) -> Line:
+    return (float(values[0]), float(values[1]), float(values[2]))

@@ -4,7 +4,9 @@ The thread owns every TensorFlow object (imported lazily, on the thread). Betwee
 epochs it picks up commands (pause, step, reset, new settings) and new points, so edits take
 effect from the next epoch without restarting. Each chunk is sized to about one screen frame,
 which keeps pausing and editing immediate even at thousands of epochs per second. Results
-leave the thread only as ``EpochStats`` through ``on_epoch``.
+leave the thread only through ``on_epochs``, as an ``EpochBatch`` per chunk (columns of
+``EpochStats``): at a few hundred thousand epochs a second, an object per epoch would cost
+more than the training.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 from core.config import TrainConfig
 from core.dataset import Dataset
 from core.split import test_mask
-from core.stats import EpochStats
+from core.stats import EpochBatch, EpochStats
 
 FRAME_SECONDS = 0.016
 MAX_CHUNK_EPOCHS = 5000
@@ -44,22 +46,22 @@ class TrainerState(str, Enum):
 class Trainer:
     """Owns the training thread. ``stop()`` joins it; it is safe to call more than once.
 
-    ``on_epoch`` receives every epoch in order. A report whose epoch number was already reported
-    replaces it: the model was re-evaluated (points changed while paused, or a reset). ``on_state``
-    receives (state, message) on every change of state.
+    ``on_epochs`` receives every epoch in order, in batches. A report whose epoch number was
+    already reported replaces it: the model was re-evaluated (points changed while paused, or a
+    reset). ``on_state`` receives (state, message) on every change of state.
     """
 
     def __init__(
         self,
         dataset: Dataset,
         config: TrainConfig,
-        on_epoch: Callable[[EpochStats], None],
+        on_epochs: Callable[[EpochBatch], None],
         on_state: Callable[[TrainerState, str], None] | None = None,
         frame_seconds: float = FRAME_SECONDS,
     ) -> None:
         self._dataset = dataset
         self._config = config
-        self._on_epoch = on_epoch
+        self._on_epochs = on_epochs
         self._on_state = on_state or (lambda state, message: None)
         self._frame_seconds = frame_seconds
         self._cond = threading.Condition()
@@ -310,26 +312,23 @@ class Trainer:
         if session.engine.needs_compiling(session.data, config.batch_size):
             self._set_state(TrainerState.COMPILING, "")
             session.engine.warm_up(session.data, config.batch_size)
+            gc.freeze()  # tracing left ~100k long-lived objects; keep full collections short
 
     def _report_chunk(self, session: _Session, result) -> None:
-        n_train, n_test = session.data.n_train, session.data.n_test
-        for i in range(len(result)):
-            self.epoch += 1
-            self._emit(EpochStats(
-                epoch=self.epoch,
-                loss=float(result.loss[i]),
-                accuracy=float(result.accuracy[i]),
-                eval_loss=float(result.eval_loss[i]),
-                eval_accuracy=float(result.eval_accuracy[i]),
-                test_loss=_optional(result.test_loss[i], n_test),
-                test_accuracy=_optional(result.test_accuracy[i], n_test),
-                w=(float(result.kernel[i, 0]), float(result.kernel[i, 1])),
-                b=float(result.bias[i]),
-                line=_line(result.line[i]),
-                train_line=None if result.train_line is None else _line(result.train_line[i]),
-                n_train=n_train,
-                n_test=n_test,
-            ))
+        if not len(result):
+            return
+        n_test = session.data.n_test
+        no_test = np.full(len(result), np.nan)
+        epochs = np.arange(self.epoch + 1, self.epoch + 1 + len(result))
+        self.epoch = int(epochs[-1])
+        self._emit(EpochBatch(
+            epoch=epochs, loss=result.loss, accuracy=result.accuracy,
+            eval_loss=result.eval_loss, eval_accuracy=result.eval_accuracy,
+            test_loss=result.test_loss if n_test else no_test,
+            test_accuracy=result.test_accuracy if n_test else no_test,
+            w=result.kernel, b=result.bias, line=result.line, train_line=result.train_line,
+            n_train=session.data.n_train, n_test=n_test,
+        ))
 
     def _report_current(self, session: _Session, diverged: bool = False) -> None:
         """Re-report the current epoch for the model as it is now (no training). The training-
@@ -339,11 +338,11 @@ class Trainer:
         if last is not None and last.epoch == self.epoch and self.epoch > 0:
             stats = replace(stats, loss=last.loss, accuracy=last.accuracy,
                             train_line=last.train_line)
-        self._emit(stats)
+        self._emit(EpochBatch.of(stats))
 
-    def _emit(self, stats: EpochStats) -> None:
-        self._last_stats = stats
-        self._on_epoch(stats)
+    def _emit(self, batch: EpochBatch) -> None:
+        self._last_stats = batch.last()
+        self._on_epochs(batch)
 
 
 class _Session:
@@ -402,10 +401,6 @@ class _Session:
             w=(float(kernel[0]), float(kernel[1])), b=bias, line=_line(line),
             n_train=self.data.n_train, n_test=self.data.n_test, diverged=diverged,
         )
-
-
-def _optional(value: float, count: int) -> float | None:
-    return float(value) if count else None
 
 
 def _line(values: np.ndarray) -> tuple[float, float, float]:

@@ -30,7 +30,7 @@ from core.csv_io import DataFileError, load_csv, save_csv
 from core.dataset import Dataset
 from core.presets import make_preset
 from core.reference import Reference, logistic_regression
-from core.stats import EpochStats
+from core.stats import EpochBatch, EpochStats
 from core.trainer import TrainerState
 from gui import style
 from gui.controls import ControlsPanel, Scenario
@@ -335,12 +335,12 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(self.dataset.can_undo())
         self.redo_action.setEnabled(self.dataset.can_redo())
 
-    def _epochs_arrived(self, stats_list: list[EpochStats]) -> None:
-        latest = stats_list[-1]
+    def _epochs_arrived(self, batches: list[EpochBatch]) -> None:
+        latest = batches[-1].last()
         self._latest = latest
         self._rates.append((time.perf_counter(), latest.epoch))
         self.plot.show_model(latest)
-        self.metrics.update_epochs(stats_list)
+        self.metrics.update_epochs(batches)
         self._render_status()
 
     def _state_changed(self, state: str, message: str) -> None:

@@ -14,7 +14,7 @@ from PyQt6.QtCore import QObject, QTimer, pyqtSignal, pyqtSlot
 
 from core.config import TrainConfig
 from core.dataset import Dataset
-from core.stats import EpochStats
+from core.stats import EpochBatch
 from core.trainer import Trainer, TrainerState
 
 FRAME_MS = 16
@@ -23,19 +23,19 @@ FRAME_MS = 16
 class TrainingBridge(QObject):
     """Owns the ``Trainer`` for a window and re-emits its reports as Qt signals."""
 
-    epochsReady = pyqtSignal(list)  # list[EpochStats], in order, since the last emission
+    epochsReady = pyqtSignal(list)  # list[EpochBatch], in order, since the last emission
     stateChanged = pyqtSignal(str, str)  # TrainerState value, message
     _wake = pyqtSignal()  # emitted from the trainer thread; delivered queued
 
     def __init__(self, dataset: Dataset, config: TrainConfig, parent: QObject | None = None):
         super().__init__(parent)
         self._lock = threading.Lock()
-        self._pending: list[EpochStats] = []
+        self._pending: list[EpochBatch] = []
         self._states: list[tuple[str, str]] = []
         self._scheduled = False
         self._last_flush = 0.0
         self._wake.connect(self._schedule_flush)
-        self.trainer = Trainer(dataset, config, self._on_epoch, self._on_state)
+        self.trainer = Trainer(dataset, config, self._on_epochs, self._on_state)
 
     # --- commands --------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -72,9 +72,9 @@ class TrainingBridge(QObject):
         self.flush()
 
     # --- trainer thread side ---------------------------------------------------------------
-    def _on_epoch(self, stats: EpochStats) -> None:
+    def _on_epochs(self, batch: EpochBatch) -> None:
         with self._lock:
-            self._pending.append(stats)
+            self._pending.append(batch)
             wake = not self._scheduled
             self._scheduled = True
         if wake:
@@ -100,11 +100,11 @@ class TrainingBridge(QObject):
     def flush(self) -> None:
         """Deliver everything pending now (also called directly by tests and on close)."""
         with self._lock:
-            stats, self._pending = self._pending, []
+            batches, self._pending = self._pending, []
             states, self._states = self._states, []
             self._scheduled = False
         self._last_flush = time.perf_counter()
         for state, message in states:
             self.stateChanged.emit(state, message)
-        if stats:
-            self.epochsReady.emit(stats)
+        if batches:
+            self.epochsReady.emit(batches)

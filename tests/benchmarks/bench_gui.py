@@ -28,9 +28,12 @@ def measure(app, n_points: int) -> dict:
     window = MainWindow(Dataset(xy, (xy[:, 1] > 0.5).astype(int)), TrainConfig(learning_rate=0.1))
     window.show()
     ready = []
-    window.bridge.epochsReady.connect(lambda batch: ready.append(batch[-1].epoch))
+    window.bridge.epochsReady.connect(lambda batches: ready.append(int(batches[-1].epoch[-1])))
     window.bridge.prepare()
-    while not ready:
+    # Measure training, not start-up: wait until TensorFlow is loaded and the loop compiled
+    # (bench_startup times that part).
+    settled = ("paused", "waiting")
+    while not ready or window.bridge.trainer.state.value not in settled:
         app.processEvents()
         time.sleep(0.01)
 

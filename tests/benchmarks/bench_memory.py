@@ -29,11 +29,11 @@ def main() -> dict:
     progress = threading.Event()
     epochs = [0]
 
-    def on_epoch(stats) -> None:
-        epochs[0] = stats.epoch
+    def on_epochs(batch) -> None:
+        epochs[0] = int(batch.epoch[-1])
         progress.set()
 
-    trainer = Trainer(dataset, TrainConfig(epochs=EPOCHS, learning_rate=0.1), on_epoch)
+    trainer = Trainer(dataset, TrainConfig(epochs=EPOCHS, learning_rate=0.1), on_epochs)
     trainer.prepare()
     trainer.wait_until_settled()
     before = rss_mb()

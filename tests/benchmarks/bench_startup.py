@@ -27,7 +27,7 @@ app.processEvents()
 shown = time.time()
 marks = {}
 def drawn(batch):
-    if any(s.epoch >= 1 for s in batch) and "first_epoch" not in marks:
+    if any(b.epoch[-1] >= 1 for b in batch) and "first_epoch" not in marks:
         app.processEvents()
         marks["first_epoch"] = time.time()
         app.quit()

@@ -10,20 +10,35 @@ from core.trainer import MAX_CHUNK_EPOCHS, Trainer, TrainerState
 
 
 class Recorder:
+    """Keeps the trainer's reports as they come (batches of epochs, and states)."""
+
     def __init__(self):
-        self.stats = []
+        self.batches = []
         self.states = []
         self.lock = threading.Lock()
 
-    def on_epoch(self, stats):
+    def on_epochs(self, batch):
         with self.lock:
-            self.stats.append(stats)
+            self.batches.append(batch)
 
     def on_state(self, state, message):
         self.states.append((state, message))
 
+    @property
+    def stats(self):
+        """Every report as an EpochStats (only for short runs: one object per epoch)."""
+        with self.lock:
+            batches = list(self.batches)
+        return [stats for batch in batches for stats in batch]
+
+    @property
+    def last(self):
+        with self.lock:
+            return self.batches[-1].last()
+
     def epochs(self):
-        return [s.epoch for s in self.stats]
+        with self.lock:
+            return [int(e) for batch in self.batches for e in batch.epoch]
 
 
 @pytest.fixture
@@ -32,7 +47,7 @@ def make_trainer():
 
     def make(dataset, **config):
         recorder = Recorder()
-        trainer = Trainer(dataset, TrainConfig(**config), recorder.on_epoch, recorder.on_state)
+        trainer = Trainer(dataset, TrainConfig(**config), recorder.on_epochs, recorder.on_state)
         trainers.append(trainer)
         return trainer, recorder
 
@@ -48,7 +63,7 @@ def test_epoch_limit_and_reports(make_trainer):
     assert trainer.wait_until_settled(60)
     assert rec.epochs() == list(range(0, 8))
     assert trainer.state is TrainerState.PAUSED
-    first, last = rec.stats[0], rec.stats[-1]
+    first, last = rec.stats[0], rec.last
     assert first.loss is None and first.eval_accuracy is not None  # epoch 0: untrained
     assert last.loss is not None and last.n_train == 1000
 
@@ -78,10 +93,10 @@ def test_points_added_while_training_are_used_next_epoch(make_trainer):
     trainer.wait_until_settled(10)
     # Epochs run in chunks of about one frame; the chunk already running when the point was
     # added finishes on the old data, every chunk after it trains on the new point.
-    later = [s.n_train for s in rec.stats if s.epoch > mark]
-    switch = later.index(5)
-    assert set(later[switch:]) == {5}
-    assert switch <= MAX_CHUNK_EPOCHS
+    later = [(b.n_train, len(b)) for b in rec.batches if b.epoch[-1] > mark]
+    switch = [n for n, _ in later].index(5)
+    assert {n for n, _ in later[switch:]} == {5}
+    assert sum(count for _, count in later[:switch]) <= MAX_CHUNK_EPOCHS
     assert rec.epochs() == sorted(rec.epochs())  # never restarted: epochs keep counting
 
 
@@ -91,8 +106,8 @@ def test_points_added_while_paused_are_evaluated_without_training(make_trainer):
     trainer.prepare()
     trainer.wait_until_settled(60)
     ds.add(0.0, 5.0, 0)
-    assert _wait(lambda: rec.stats[-1].n_train == 5)
-    assert rec.stats[-1].epoch == 0
+    assert _wait(lambda: rec.last.n_train == 5)
+    assert rec.last.epoch == 0
 
 
 def test_reset_gives_new_weights_and_epoch_zero(make_trainer):
@@ -103,8 +118,8 @@ def test_reset_gives_new_weights_and_epoch_zero(make_trainer):
     assert TrainerState.COMPILING in [state for state, _ in rec.states]  # the first model
     before_reset = len(rec.states)
     trainer.reset()
-    assert _wait(lambda: rec.stats[-1].epoch == 0 and len(rec.stats) > 4)
-    assert rec.stats[-1].w != initial
+    assert _wait(lambda: rec.last.epoch == 0 and len(rec.stats) > 4)
+    assert rec.last.w != initial
     # Same layers, so the compiled loop is kept: Reset answers at once, with no compiling.
     assert trainer.wait_until_settled(60)
     after_reset = [state for state, _ in rec.states[before_reset:]]
@@ -117,12 +132,12 @@ def test_learning_rate_change_applies_without_reset(make_trainer):
     trainer.wait_until_settled(60)
     trainer.step()
     trainer.wait_until_settled(10)
-    slow = abs(rec.stats[-1].w[1] - rec.stats[-2].w[1])
+    slow = abs(rec.last.w[1] - rec.stats[-2].w[1])
     assert not trainer.set_config(trainer.config.with_changes(learning_rate=1.0))
     trainer.step()
     trainer.wait_until_settled(10)
-    fast = abs(rec.stats[-1].w[1] - rec.stats[-2].w[1])
-    assert rec.stats[-1].epoch == 2 and fast > 1000 * slow
+    fast = abs(rec.last.w[1] - rec.stats[-2].w[1])
+    assert rec.last.epoch == 2 and fast > 1000 * slow
 
 
 def test_divergence_pauses_and_keeps_finite_weights(make_trainer):
@@ -133,7 +148,7 @@ def test_divergence_pauses_and_keeps_finite_weights(make_trainer):
     assert trainer.wait_until_settled(60)
     assert trainer.state is TrainerState.DIVERGED
     assert "NaN or infinite in epoch 2" in rec.states[-1][1]
-    last = rec.stats[-1]
+    last = rec.last
     assert last.diverged and np.all(np.isfinite(last.w)) and np.isfinite(last.b)
 
 
@@ -152,7 +167,7 @@ def test_one_class_trains_as_keras_would(make_trainer):
     trainer, rec = make_trainer(Dataset(xy, np.array([1, 1])), epochs=5)
     trainer.start()
     trainer.wait_until_settled(60)
-    assert trainer.state is TrainerState.PAUSED and rec.stats[-1].epoch == 5
+    assert trainer.state is TrainerState.PAUSED and rec.last.epoch == 5
 
 
 def _wait(condition, timeout=30.0):
@@ -173,6 +188,6 @@ def test_epoch_limit_counts_from_zero_after_a_reset(make_trainer):
     trainer.set_config(trainer.config.with_changes(batchnorm=True))  # needs a new model
     trainer.reset()
     trainer.start()
-    assert _wait(lambda: trainer.state is TrainerState.PAUSED and rec.stats[-1].epoch == 5
-                 and any(s.epoch == 0 for s in rec.stats[6:]))
-    assert max(s.epoch for s in rec.stats[6:]) == 5  # not 10: the limit restarted with it
+    assert _wait(lambda: trainer.state is TrainerState.PAUSED and rec.last.epoch == 5
+                 and 0 in rec.epochs()[6:])
+    assert max(rec.epochs()[6:]) == 5  # not 10: the limit restarted with it

@@ -81,7 +81,7 @@ def test_drag_moves_one_point(qtbot, make_window):
 def test_space_trains_and_the_drawn_line_is_the_models(qtbot, make_window):
     window = make_window(learning_rate=0.5)
     seen = []
-    window.bridge.epochsReady.connect(lambda batch: seen.extend(s.epoch for s in batch))
+    window.bridge.epochsReady.connect(lambda batches: seen.extend(epochs_of(batches)))
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: len(seen) > 20 and seen[-1] > 50, timeout=30_000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
@@ -100,10 +100,10 @@ def test_s_steps_exactly_one_epoch(qtbot, make_window):
     for expected in (1, 2):
         with qtbot.waitSignal(window.bridge.epochsReady, timeout=10_000) as blocker:
             qtbot.keyClick(window, Qt.Key.Key_S)
-        assert [s.epoch for s in blocker.args[0]] == [expected]
+        assert epochs_of(blocker.args[0]) == [expected]
     with qtbot.waitSignal(window.bridge.epochsReady, timeout=10_000) as blocker:
         qtbot.keyClick(window, Qt.Key.Key_Right)
-    assert [s.epoch for s in blocker.args[0]] == [3]
+    assert epochs_of(blocker.args[0]) == [3]
 
 
 def test_points_added_while_training_are_shown_and_used(qtbot, make_window):
@@ -219,6 +219,11 @@ def test_scikit_learn_reference_is_one_key_away_and_follows_edits(qtbot, make_wi
     assert len(window.plot.reference_line()[0]) == 0
 
 
+def epochs_of(batches):
+    """The epoch numbers in one epochsReady emission (a list of EpochBatch)."""
+    return [int(epoch) for batch in batches for epoch in batch.epoch]
+
+
 def _scenario_button(window, title):
     from PyQt6.QtWidgets import QPushButton
 
@@ -233,7 +238,7 @@ def test_question_scenarios_and_fixes_are_one_click(qtbot, make_window):
                     timeout=60_000)
     assert window.metrics.latest.accuracy < 0.6  # the question's failure, reproduced
     after_fix = []
-    window.bridge.epochsReady.connect(lambda batch: after_fix.extend(s.epoch for s in batch))
+    window.bridge.epochsReady.connect(lambda batches: after_fix.extend(epochs_of(batches)))
     qtbot.mouseClick(_scenario_button(window, "Fix: normalize inputs"), Qt.MouseButton.LeftButton)
     assert window.bridge.config.normalize and window.controls.normalize.isChecked()
     # A new model: epochs start again from 0 and run to the fix's limit of 20.
