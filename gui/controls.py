@@ -9,8 +9,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PyQt6.QtCore import QCoreApplication, Qt, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -83,6 +86,22 @@ def scenarios() -> list[Scenario]:
     ]
 
 
+class _KeysStayInInputs(QObject):
+    """Plain keys belong to the focused control, not to the window's one-key shortcuts:
+    Right moves the learning-rate slider, R and S type into a box, Space ticks a check box.
+    (Qt asks the focus widget first with a ShortcutOverride event; accepting it keeps the key.)
+    Shortcuts with Ctrl or Alt still work everywhere."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.ShortcutOverride and not (
+                event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                     | Qt.KeyboardModifier.AltModifier
+                                     | Qt.KeyboardModifier.MetaModifier)):
+            event.accept()
+            return True
+        return False
+
+
 class ControlsPanel(QWidget):
     configEdited = pyqtSignal(object)  # TrainConfig
     presetChosen = pyqtSignal(str)
@@ -132,6 +151,7 @@ class ControlsPanel(QWidget):
         self.learning_rate.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
         self.learning_rate.setToolTip(self.tr("Learning rate (applies live, no reset)"))
         self.learning_rate.valueChanged.connect(self._edited)
+        self.learning_rate.setKeyboardTracking(False)  # typing 0.05 must not try 0.0 first
         lr_row.addWidget(self.lr_slider, stretch=1)
         lr_row.addWidget(self.learning_rate)
         form.addRow(self.tr("Learning rate"), lr_row)
@@ -140,12 +160,15 @@ class ControlsPanel(QWidget):
         self.batch_size.setRange(*BATCH_SIZE_RANGE)
         self.batch_size.setToolTip(self.tr("Points per gradient step (Keras default 32)"))
         self.batch_size.valueChanged.connect(self._edited)
+        self.batch_size.setKeyboardTracking(False)
         form.addRow(self.tr("Batch size"), self.batch_size)
         self.epochs = QSpinBox()
         self.epochs.setRange(0, 10**9)
         self.epochs.setSpecialValueText(self.tr("until paused"))
         self.epochs.setToolTip(self.tr("Pause after this many epochs (0 = until paused)"))
         self.epochs.valueChanged.connect(self._edited)
+        # Typing 5000 must not stop training at the 5 of its first keystroke: apply on Enter.
+        self.epochs.setKeyboardTracking(False)
         form.addRow(self.tr("Epoch limit"), self.epochs)
         self.batchnorm = QCheckBox(self.tr("BatchNormalization"))
         self.batchnorm.setToolTip(self.tr(
@@ -164,6 +187,7 @@ class ControlsPanel(QWidget):
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setToolTip(self.tr("Seed for initial weights, shuffling and the split"))
         self.seed.valueChanged.connect(self._edited)
+        self.seed.setKeyboardTracking(False)  # one new model for 123, not three
         form.addRow(self.tr("Seed"), self.seed)
         outer.addWidget(model_box)
 
@@ -176,6 +200,10 @@ class ControlsPanel(QWidget):
             scenario_layout.addWidget(button)
         outer.addWidget(scenario_box)
         outer.addStretch(1)
+        self._keep_keys = _KeysStayInInputs(self)
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, (QAbstractSpinBox, QComboBox, QAbstractSlider, QAbstractButton)):
+                widget.installEventFilter(self._keep_keys)
         self.show_config(config)
 
     def _double(self, low, high, step, decimals, tooltip) -> QDoubleSpinBox:
@@ -185,6 +213,7 @@ class ControlsPanel(QWidget):
         box.setDecimals(decimals)
         box.setToolTip(tooltip)
         box.valueChanged.connect(self._edited)
+        box.setKeyboardTracking(False)
         return box
 
     def show_config(self, config: TrainConfig, preset: str | None = None) -> None:
@@ -203,10 +232,13 @@ class ControlsPanel(QWidget):
             self.seed.setValue(config.seed)
             self.test_split.setValue(config.test_split)
             if preset is not None:
-                index = self.preset.findData(preset)
-                self.preset.setCurrentIndex(index)
+                self.show_preset(preset)
         finally:
             self._filling = False
+
+    def show_preset(self, preset: str | None) -> None:
+        """Show which preset the points are (none: they came from a file)."""
+        self.preset.setCurrentIndex(self.preset.findData(preset) if preset else -1)
 
     def _sync_slider(self, learning_rate: float) -> None:
         blocked = self.lr_slider.blockSignals(True)

@@ -6,6 +6,7 @@ commands, and trainer reports become ``render`` calls. No training maths lives h
 
 from __future__ import annotations
 
+import html
 import sys
 import time
 from collections import deque
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.dataset = dataset
         self.bridge = TrainingBridge(dataset, config, self)
         self._file: Path | None = source_path
+        self._preset: str | None = None if source_path else (source or None)
         self._latest: EpochStats | None = None
         self._state = TrainerState.IDLE.value
         self._rates: deque[tuple[float, int]] = deque(maxlen=120)
@@ -80,6 +82,7 @@ class MainWindow(QMainWindow):
 
         self.plot.pointAdded.connect(self._add_point)
         self.plot.pointRemoved.connect(self._remove_point)
+        self.plot.hint.connect(lambda text: self.statusBar().showMessage(text, 4000))
         self.plot.pointMoved.connect(self._move_point)
         self.controls.configEdited.connect(self._config_edited)
         self.controls.presetChosen.connect(self.load_preset)
@@ -104,7 +107,8 @@ class MainWindow(QMainWindow):
         action.setShortcuts(sequences)
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         shown = " / ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences)
-        action.setToolTip(f"{tip} ({shown})" if shown else tip)
+        text = self.tr("{0} ({1})").format(tip, shown) if shown else tip
+        action.setToolTip(f"<p>{html.escape(text)}</p>")  # rich text: Qt wraps long tips
         action.setStatusTip(tip)
         action.triggered.connect(slot)
         self.addAction(action)
@@ -198,22 +202,27 @@ class MainWindow(QMainWindow):
         self.plot.brush = brush
         self.brush_actions[brush].setChecked(True)
 
-    def load_preset(self, name: str) -> None:
+    def load_preset(self, name: str) -> bool:
+        """Replace the points with a preset; False (and nothing changed) when the user keeps
+        the edited points."""
         config = self.bridge.config
         if not self._may_discard_points():
-            return
+            self.controls.show_preset(self._preset)  # the chooser had already moved
+            return False
         self.dataset.replace(*make_preset(name, config.seed))
         self._saved_version = self.dataset.version
         self._file = None
+        self._preset = name
         self.controls.show_config(config, preset=name)
         self.plot.fit_to_data()
         self._update_title()
+        return True
 
     def apply_scenario(self, scenario: Scenario) -> None:
         config = self.bridge.config.with_changes(**scenario.changes)
+        if scenario.preset is not None and not self.load_preset(scenario.preset):
+            return  # the user kept their edited points: change nothing
         self.bridge.pause()
-        if scenario.preset is not None:
-            self.load_preset(scenario.preset)
         self.controls.show_config(config, preset=scenario.preset)
         self.bridge.set_config(config)
         self.bridge.reset()
@@ -227,6 +236,8 @@ class MainWindow(QMainWindow):
             self.load_file(Path(path))
 
     def load_file(self, path: Path) -> bool:
+        if not self._may_discard_points():
+            return False
         try:
             xy, labels = load_csv(path)
         except DataFileError as error:
@@ -235,6 +246,8 @@ class MainWindow(QMainWindow):
         self.dataset.replace(xy, labels)
         self._saved_version = self.dataset.version
         self._file = path
+        self._preset = None
+        self.controls.show_preset(None)
         self.plot.fit_to_data()
         self._update_title()
         return True
@@ -276,7 +289,10 @@ class MainWindow(QMainWindow):
     def _config_edited(self, config: TrainConfig) -> None:
         old = self.bridge.config
         if self.bridge.set_config(config):
-            changed = [name for name in ("optimizer", "batchnorm", "normalize", "l2", "seed")
+            names = {"optimizer": self.tr("optimizer"), "batchnorm": self.tr("BatchNormalization"),
+                     "normalize": self.tr("input normalization"), "l2": self.tr("L2"),
+                     "seed": self.tr("seed")}
+            changed = [label for name, label in names.items()
                        if getattr(old, name) != getattr(config, name)]
             self.statusBar().showMessage(
                 self.tr("New model ({0} changed): weights re-initialised").format(
@@ -373,7 +389,8 @@ class MainWindow(QMainWindow):
         return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"Neuron Lab — {self._file.name}" if self._file else "Neuron Lab")
+        self.setWindowTitle(self.tr("Neuron Lab — {0}").format(self._file.name) if self._file
+                            else self.tr("Neuron Lab"))
 
     # --- shutdown ------------------------------------------------------------------------------
     def has_unsaved_points(self) -> bool:

@@ -33,10 +33,15 @@ class MetricsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         graphs = pg.GraphicsLayoutWidget()
         graphs.setBackground("w")
-        self._accuracy_plot = graphs.addPlot(row=0, col=0, title=self.tr("Accuracy"))
-        self._loss_plot = graphs.addPlot(row=1, col=0, title=self.tr("Loss"))
+        self._accuracy_plot = graphs.addPlot(row=0, col=0)
+        self._loss_plot = graphs.addPlot(row=1, col=0)
         # On separable data the best weights are infinite: this chart shows them keep growing.
-        self._weights_plot = graphs.addPlot(row=2, col=0, title=self.tr("Dense weights"))
+        self._weights_plot = graphs.addPlot(row=2, col=0)
+        for plot, title in ((self._accuracy_plot, self.tr("Accuracy")),
+                            (self._loss_plot, self.tr("Loss")),
+                            (self._weights_plot, self.tr("Dense weights"))):
+            plot.setTitle(title, color="#202020", size="10pt")
+            plot.hideButtons()  # pyqtgraph's auto-range "A": ranges here are always automatic
         self._loss_plot.setXLink(self._accuracy_plot)
         self._weights_plot.setXLink(self._accuracy_plot)
         self._curves = {}
@@ -120,7 +125,8 @@ class MetricsView(QWidget):
         # Ranges snap to 1-2-5 steps, so they (and the axes' ticks, costly to lay out) change
         # only now and then rather than on every redraw.
         last = float(epochs[-1]) if len(epochs) else 1.0
-        self._set_range(self._accuracy_plot.setXRange, 0.0, _nice_ceiling(last))
+        # At epoch 0 the range is 0..1, not the -1..1 an empty range would expand to.
+        self._set_range(self._accuracy_plot.setXRange, 0.0, max(1.0, _nice_ceiling(last)))
         self._set_range(self._loss_plot.setYRange, 0.0, _nice_ceiling(loss_top))
         self._set_range(self._weights_plot.setYRange, -_nice_ceiling(-weight_low),
                         _nice_ceiling(weight_high))

@@ -18,6 +18,7 @@ from gui import style
 
 MAP_RESOLUTION = 160  # cells per side of the probability map
 GRAB_PIXELS = 10  # how close a press must be to a point to drag it
+ERASE_PIXELS = 30  # erasing takes the nearest point only if it is this close to the click
 MAX_RINGS = 5000  # misclassified points ringed at most
 
 
@@ -55,6 +56,7 @@ class PlotView(pg.PlotWidget):
     pointAdded = pyqtSignal(float, float, int)  # x, y, label
     pointRemoved = pyqtSignal(float, float)  # remove the point nearest to (x, y)
     pointMoved = pyqtSignal(int, float, float, bool)  # index, x, y, part of the same drag
+    hint = pyqtSignal(str)  # a one-line explanation for the status bar
 
     def __init__(self, parent=None) -> None:
         self._view_box = _DataViewBox(self)
@@ -66,6 +68,7 @@ class PlotView(pg.PlotWidget):
         self._wrong_count = 0
         item = self.getPlotItem()
         item.setMenuEnabled(False)
+        item.hideButtons()  # pyqtgraph's "A": the F key and Fit view do this, and say so
 
         item.setLabel("bottom", "x")
         item.setLabel("left", "y")
@@ -87,6 +90,7 @@ class PlotView(pg.PlotWidget):
         self._colorbar.setImageItem(self._image, insert_in=item)
         self._colorbar.axis.setTextPen("k")
         self._colorbar.axis.setPen("k")
+        self._colorbar.axis.setLabel(self.tr("P(class 1)"), color="#202020")
 
         self._scatters = {}
         for label in (0, 1):
@@ -130,9 +134,11 @@ class PlotView(pg.PlotWidget):
             (self._scatters[0], self.tr("class 0")),
             (self._wrong, self.tr("misclassified by predict")),
             (self._line, self.tr("decision line (predict > 0.5)")),
-            (self._train_line, self.tr("training-mode line (BatchNorm)")),
         ):
             self._legend.addItem(entry, text)
+        # Listed only while there is one: with BatchNormalization on.
+        self._train_line_text = self.tr("training-mode line (BatchNorm)")
+        self._train_line_listed = False
         self._reference_text = self.tr("scikit-learn LogisticRegression")
         self.scene().sigMouseClicked.connect(self._clicked)
         self._view_box.sigRangeChanged.connect(self._redraw_model)
@@ -197,8 +203,8 @@ class PlotView(pg.PlotWidget):
         """Widget pixel position of data point (x, y) (tests click there)."""
         return self.mapFromScene(self._view_box.mapViewToScene(QPointF(x, y)))
 
-    def point_near(self, scene_pos: QPointF) -> int | None:
-        """Index of the point within GRAB_PIXELS of a scene position, if any."""
+    def point_near(self, scene_pos: QPointF, pixels: float = GRAB_PIXELS) -> int | None:
+        """Index of the nearest point within ``pixels`` of a scene position, if any."""
         if not len(self._xy):
             return None
         where = self.to_view(scene_pos)
@@ -206,7 +212,7 @@ class PlotView(pg.PlotWidget):
         d2 = ((self._xy[:, 0] - where.x()) / pixel[0]) ** 2 + (
             (self._xy[:, 1] - where.y()) / pixel[1]) ** 2
         index = int(np.argmin(d2))
-        return index if d2[index] <= GRAB_PIXELS**2 else None
+        return index if d2[index] <= pixels**2 else None
 
     # --- internals -----------------------------------------------------------------------
     def _clicked(self, event) -> None:
@@ -219,7 +225,10 @@ class PlotView(pg.PlotWidget):
         button = event.button()
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
         if button == Qt.MouseButton.LeftButton and (ctrl or self.brush == Brush.ERASE):
-            self.pointRemoved.emit(x, y)
+            if self.point_near(event.scenePos(), ERASE_PIXELS) is None:
+                self.hint.emit(self.tr("No point near the click to remove"))
+            else:
+                self.pointRemoved.emit(x, y)
         elif button == Qt.MouseButton.LeftButton:
             self.pointAdded.emit(x, y, 0 if self.brush == Brush.CLASS0 else 1)
         elif button == Qt.MouseButton.RightButton:
@@ -243,6 +252,12 @@ class PlotView(pg.PlotWidget):
                                    y_range[1] - y_range[0]))
         self._set_line(self._line, stats.line, x_range, y_range)
         self._set_line(self._train_line, stats.train_line, x_range, y_range)
+        if (stats.train_line is not None) != self._train_line_listed:
+            self._train_line_listed = not self._train_line_listed
+            if self._train_line_listed:
+                self._legend.addItem(self._train_line, self._train_line_text)
+            else:
+                self._legend.removeItem(self._train_line)
         self._redraw_wrong()
 
     @staticmethod

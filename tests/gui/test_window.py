@@ -245,3 +245,62 @@ def test_question_scenarios_and_fixes_are_one_click(qtbot, make_window):
     qtbot.waitUntil(lambda: 0 in after_fix and after_fix[-1] == 20 and window._state == "paused",
                     timeout=60_000)
     assert window.metrics.latest.eval_accuracy > 0.9  # and the answer's fix working
+
+
+def test_every_action_says_its_key_in_its_tooltip(make_window):
+    window = make_window()
+    actions = [a for a in window.actions() if a.shortcuts()]
+    assert len(actions) >= 14  # train, step, reset, clear, undo, redo, fit, brushes, files...
+    for action in actions:
+        key = action.shortcuts()[0].toString()
+        assert f"{key})" in action.toolTip() or f"{key} /" in action.toolTip(), action.text()
+
+
+def test_a_focused_control_keeps_plain_keys(qtbot, make_window):
+    """Right on the learning-rate slider moves it; it does not step an epoch."""
+    window = make_window()
+    slider = window.controls.lr_slider
+    slider.setFocus()
+    before = slider.value()
+    qtbot.keyClick(slider, Qt.Key.Key_Right)
+    assert slider.value() == before + 1
+    assert window.bridge.trainer.epoch == 0
+    window.plot.setFocus()  # with the plot focused, the same key is the step shortcut again
+    with qtbot.waitSignal(window.bridge.epochsReady, timeout=10_000):
+        qtbot.keyClick(window.plot, Qt.Key.Key_Right)
+
+
+def test_typing_an_epoch_limit_applies_it_on_enter_not_per_keystroke(qtbot, make_window):
+    window = make_window()
+    box = window.controls.epochs
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "5000")
+    assert window.bridge.config.epochs == 0  # "5", "50", "500" were never applied
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert window.bridge.config.epochs == 5000
+
+
+def test_cancelling_the_unsaved_question_changes_nothing(qtbot, make_window, answers):
+    from PyQt6.QtWidgets import QMessageBox
+
+    replies, asked = answers
+    window = make_window(epochs=7)
+    click(qtbot, window, 0.5, 0.5)
+    points = window.dataset.snapshot().xy.tolist()
+    replies.append(QMessageBox.StandardButton.Cancel)
+    window.controls.preset.activated.emit(window.controls.preset.findData("xor"))
+    assert window.controls.preset.currentData() == "seed-4"  # the chooser went back
+    replies.append(QMessageBox.StandardButton.Cancel)
+    qtbot.mouseClick(_scenario_button(window, "Question: 2000 points"), Qt.MouseButton.LeftButton)
+    assert len(asked) == 2 and window.dataset.snapshot().xy.tolist() == points
+    assert window.bridge.config.optimizer == "sgd" and window.bridge.config.epochs == 7
+    assert not window.bridge.running
+
+
+def test_erasing_far_from_every_point_removes_nothing_and_says_so(qtbot, make_window):
+    window = make_window()
+    window.set_brush(Brush.ERASE)
+    click(qtbot, window, 1.9, 1.9)  # ~0.9 from the nearest point: far on a 3-unit view
+    assert len(window.dataset) == 4
+    assert "No point near" in window.statusBar().currentMessage()
