@@ -95,11 +95,15 @@ def parse(argv: list[str]) -> Options:
         except DataFileError as error:
             raise UsageError(str(error)) from None
         source, path = str(args.data), args.data
+        if headless and len(labels) == 0:  # the window can start empty; a run cannot
+            raise UsageError(f"{args.data}: no points to train on (only a header)")
     else:
         source, path = args.preset or DEFAULT_PRESET, None
         xy, labels = make_preset(source, config.seed)
     for out in (args.json, args.screenshot):
         if out is not None and not out.resolve().parent.is_dir():
             raise UsageError(f"{out}: the folder does not exist")
+        if out is not None and out.is_dir():
+            raise UsageError(f"{out}: is a folder, not a file name")
     return Options(config, xy, labels, source, path, headless, args.json, args.screenshot,
                    args.quiet)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 HEADER = ["x", "y", "label"]
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class DataFileError(ValueError):
@@ -73,4 +74,8 @@ def _number(path: Path, line_number: int, name: str, cell: str) -> float:
         ) from None
     if not math.isfinite(value):
         raise DataFileError(f"{path}:{line_number}: {name} must be finite, found '{cell.strip()}'")
+    if abs(value) > FLOAT32_MAX:  # the model computes in float32: this would be infinite there
+        raise DataFileError(
+            f"{path}:{line_number}: {name} is too large for float32 (above 3.4e38): "
+            f"'{cell.strip()}'")
     return value

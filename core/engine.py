@@ -41,6 +41,12 @@ def _use_one_core() -> None:
 
 _use_one_core()
 
+
+def start_xla() -> None:
+    """Compile a trivial function: XLA's one-off start-up (and its log lines) happens now,
+    while the caller is ready for it, rather than inside the first real compilation."""
+    tf.function(jit_compile=True)(lambda value: value + 1.0)(tf.constant(0.0))
+
 # Columns of the per-epoch record the compiled loop writes (one TensorArray write per epoch).
 _LOSS, _ACC, _EVAL_LOSS, _EVAL_ACC, _TEST_LOSS, _TEST_ACC = range(6)
 _KERNEL = slice(6, 8)

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from enum import Enum
@@ -24,11 +25,13 @@ import numpy as np
 
 from core.config import TrainConfig
 from core.dataset import Dataset
+from core.native_logs import routine_native_logs_hidden
 from core.split import test_mask
 from core.stats import EpochBatch, EpochStats
 
 FRAME_SECONDS = 0.016
 MAX_CHUNK_EPOCHS = 5000
+MAX_COMPILED_MODELS = 6  # compiled training loops kept for models built before
 
 
 class TrainerState(str, Enum):
@@ -210,8 +213,12 @@ class Trainer:
             self._set_state(TrainerState.ERROR, self.error)
 
     def _loop(self) -> None:
-        from core.engine import Engine, EngineData  # TensorFlow loads here, off the GUI thread
-        from core.model import build_model
+        with routine_native_logs_hidden():
+            # TensorFlow loads here, off the GUI thread, and XLA starts its service.
+            from core.engine import Engine, EngineData, start_xla
+            from core.model import build_model
+
+            start_xla()
 
         session = _Session(Engine, EngineData, build_model)
         chunk = 1
@@ -234,7 +241,9 @@ class Trainer:
                 target = self._target_epoch
             if session.engine is None or reset:
                 self._set_state(TrainerState.LOADING, "")
-                session.build(config, self._dataset.snapshot())
+                if session.build(config, self._dataset.snapshot()):
+                    gc.unfreeze()  # frozen objects are never collected: thaw, collect
+                    gc.collect()
                 # TensorFlow leaves millions of long-lived objects; a full garbage collection
                 # walking them all pauses every thread (the GUI's too) for ~100 ms. Moving
                 # them out of the collector's view keeps collections short.
@@ -311,7 +320,8 @@ class Trainer:
         """Compile ahead of training, saying so: the window shows why the line waits."""
         if session.engine.needs_compiling(session.data, config.batch_size):
             self._set_state(TrainerState.COMPILING, "")
-            session.engine.warm_up(session.data, config.batch_size)
+            with routine_native_logs_hidden():  # the first compilation logs MLIR's set-up
+                session.engine.warm_up(session.data, config.batch_size)
             gc.freeze()  # tracing left ~100k long-lived objects; keep full collections short
 
     def _report_chunk(self, session: _Session, result) -> None:
@@ -354,24 +364,35 @@ class _Session:
         self._build_model = build_model
         self.engine = None
         self.data = None
-        self._structure: tuple | None = None
+        # Compiled loops by model structure, most recent last. Compiling takes a second or
+        # two and its native memory (~15 MB) is never returned, so toggling a setting back
+        # reuses the loop it had: the new model's weights are copied into that model.
+        self._engines: OrderedDict[tuple, object] = OrderedDict()
         self._builds = 0
         self._learning_rate: float | None = None
         self._last: EpochStats | None = None
 
-    def build(self, config: TrainConfig, snapshot) -> None:
+    def build(self, config: TrainConfig, snapshot) -> bool:
+        """A new model (new initial weights) for these settings; True when an old compiled
+        loop was dropped to make room (its Python objects are garbage now)."""
         init_seed = int(np.random.SeedSequence([config.seed, self._builds]).generate_state(1)[0]
                         % (2**31 - 1)) if self._builds else config.seed
         self._builds += 1
         neuron = self._build_model(config, init_seed=init_seed)
         structure = config.model_structure()
-        if self.engine is not None and structure == self._structure:
-            self.engine.neuron.take_state_of(neuron)  # same layers: keep the compiled loop
+        dropped = False
+        if structure in self._engines:
+            self._engines.move_to_end(structure)
+            self._engines[structure].neuron.take_state_of(neuron)
         else:
-            self.engine = self._engine_class(neuron)
-            self._structure = structure
+            self._engines[structure] = self._engine_class(neuron)
+            if len(self._engines) > MAX_COMPILED_MODELS:
+                self._engines.popitem(last=False)
+                dropped = True
+        self.engine = self._engines[structure]
         self._learning_rate = config.learning_rate
         self.refresh(config, snapshot)
+        return dropped
 
     def apply_live(self, config: TrainConfig) -> None:
         if config.learning_rate != self._learning_rate:

@@ -75,6 +75,27 @@ def test_bad_arguments_exit_2_with_one_line(args, message):
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in done.stderr
 
 
+def test_a_file_without_points_or_a_folder_as_output_fail_before_training(tmp_path):
+    """Found while parsing arguments: one line, not after TensorFlow has loaded."""
+    empty = tmp_path / "empty.csv"
+    empty.write_text("x,y,label\n")
+    for args, message in ((["--data", str(empty)], "empty.csv: no points to train on"),
+                          (["--json", str(tmp_path)], "is a folder, not a file name")):
+        done = subprocess.run([sys.executable, "main.py", "--headless", *args], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 2 and len(lines) == 1 and message in lines[0]
+
+
+def test_a_normal_run_prints_nothing_on_stderr():
+    """TensorFlow's native start-up lines (oneDNN, CUDA, XLA service) are not the user's
+    business; only real problems go to stderr."""
+    done = subprocess.run([sys.executable, "main.py", "--headless", "--preset", "seed-4",
+                           "--epochs", "2", "--batchnorm", "--quiet"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == ""
+
+
 def test_bad_csv_exit_2_names_line(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y,label\n0,0,0\n1,oops,1\n")

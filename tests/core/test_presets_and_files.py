@@ -49,6 +49,7 @@ def test_csv_round_trip(tmp_path):
         ("x,y,label\nnan,2,0\n", ":2: x must be finite"),
         ("x,y,label\n1,inf,0\n", ":2: y must be finite"),
         ("x,y,label\n1,2,0\n1,2,3\n", ":3: label must be 0 or 1"),
+        ("x,y,label\n1,2,0\n1e39,2,1\n", ":3: x is too large for float32"),
     ],
 )
 def test_bad_files_name_the_first_bad_line(tmp_path, text, message):

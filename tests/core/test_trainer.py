@@ -191,3 +191,22 @@ def test_epoch_limit_counts_from_zero_after_a_reset(make_trainer):
     assert _wait(lambda: trainer.state is TrainerState.PAUSED and rec.last.epoch == 5
                  and 0 in rec.epochs()[6:])
     assert max(rec.epochs()[6:]) == 5  # not 10: the limit restarted with it
+
+
+def test_switching_a_setting_back_reuses_its_compiled_loop(make_trainer):
+    """BatchNormalization on, then off again: the second switch needs no compiling (and no
+    more memory), and still starts a new model at epoch 0."""
+    trainer, rec = make_trainer(Dataset(*make_preset("seed-4")), epochs=2)
+    trainer.start()
+    assert trainer.wait_until_settled(60)
+
+    def switch(batchnorm):
+        mark = len(rec.states)
+        trainer.set_config(trainer.config.with_changes(batchnorm=batchnorm))
+        trainer.start()
+        assert trainer.wait_until_settled(60) and rec.last.epoch == 2
+        return [state for state, _ in rec.states[mark:]]
+
+    assert TrainerState.COMPILING in switch(True)  # a new structure compiles once
+    assert TrainerState.COMPILING not in switch(False)
+    assert TrainerState.COMPILING not in switch(True)
