@@ -285,7 +285,7 @@ class Trainer:
                         self._running = False
                     self._set_state(TrainerState.PAUSED, "epoch limit reached")
                     continue
-            self._compile_if_needed(session, config)  # new points crossed a power of two
+            self._compile_if_needed(session, config)  # new points outgrew the capacity
             self.tracing_count = session.engine.tracing_count()
             self._set_state(TrainerState.TRAINING, "")
             began = time.perf_counter()

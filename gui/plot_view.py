@@ -84,8 +84,7 @@ class PlotView(pg.PlotWidget):
         self._image.setZValue(-10)
         self.addItem(self._image)
         self._colorbar = pg.ColorBarItem(
-            values=(0, 1), colorMap=colormap, interactive=False, width=14,
-            label=self.tr("P(class 1)"), pen="k",
+            values=(0, 1), colorMap=colormap, interactive=False, width=14, pen="k",
         )
         self._colorbar.setImageItem(self._image, insert_in=item)
         self._colorbar.axis.setTextPen("k")

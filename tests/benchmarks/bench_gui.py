@@ -59,6 +59,10 @@ def measure(app, n_points: int) -> dict:
     timer.stop()
     epochs = ready[-1] - first_epoch
     window.close()
+    # Delete it now, not at interpreter exit, where Qt objects outliving QApplication's
+    # event loop can crash the process after the figures are printed.
+    window.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     gaps = np.diff(ticks) * 1000
     return {"points": n_points, "max_gap_ms": round(float(gaps.max()), 1),
             "p99_gap_ms": round(float(np.percentile(gaps, 99)), 1),

@@ -12,7 +12,7 @@ from core.model import build_model
 @pytest.mark.parametrize("batchnorm", [False, True])
 @pytest.mark.parametrize("points", [70, 5])  # 2 full batches and a partial one; one partial
 def test_engine_equals_fit(optimizer, batchnorm, points):
-    """Points are padded to a power of two for XLA; the padding must change nothing."""
+    """Points are padded to a fixed capacity for XLA; the padding must change nothing."""
     rng = np.random.default_rng(0)
     x = rng.normal(size=(points, 2)).astype(np.float32)
     y = (x[:, 1] > 0).astype(np.float32)
@@ -30,20 +30,20 @@ def test_engine_equals_fit(optimizer, batchnorm, points):
         np.testing.assert_allclose(engined, fitted, rtol=1e-5, atol=1e-6)
 
 
-def test_new_points_recompile_only_at_powers_of_two():
-    """XLA needs static shapes: points are padded to a power-of-two capacity, so points added
-    one by one compile once per doubling (32, 64, 128, ...), not once per point."""
+def test_new_points_recompile_only_when_they_outgrow_the_capacity():
+    """XLA needs static shapes: points are padded to 256, 1024, 4096, ... rows, so points
+    added one by one compile once per fourfold growth, not once per point."""
     neuron = build_model(TrainConfig(normalize=True))
     engine = Engine(neuron)
     rng = np.random.default_rng(1)
-    x_all = rng.normal(size=(128, 2))
+    x_all = rng.normal(size=(1100, 2))
     traces = []
-    for n in (1, 2, 20, 32, 33, 50, 64, 65, 128):
+    for n in (1, 2, 200, 256, 257, 1000, 1024, 1025):
         x = x_all[:n]
         neuron.adapt(x)
         engine.run(EngineData.from_arrays(x, x[:, 1] > 0, x[:2], x[:2, 1] > 0), 1, batch_size=32)
         traces.append(engine.tracing_count())
-    assert traces == [1, 1, 1, 1, 2, 2, 2, 3, 3]
+    assert traces == [1, 1, 1, 1, 2, 2, 2, 3]
 
 
 @pytest.mark.parametrize("points", [100, 600])  # bulk-sorted and per-epoch shuffles
