@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import Qt, QTimer
-from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.history import EpochHistory
 from core.stats import EpochBatch, EpochStats
@@ -82,7 +82,12 @@ class MetricsView(QWidget):
         self._summary = QLabel()
         # A fixed height: a label that grows or shrinks with its text would re-layout the
         # charts above it on every frame.
-        self._summary.setFixedHeight(self._summary.fontMetrics().lineSpacing() * 3 + 8)
+        self._summary.setFixedHeight(self._summary.fontMetrics().lineSpacing() * 4 + 8)
+        # Nor may its width follow the text: "epoch 100000" is wider than "epoch 99999", and
+        # a label that asked for more room would re-layout the whole window (~25 ms) each time.
+        # It wraps within the width it is given instead (one spare line for that).
+        self._summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._summary.setWordWrap(True)
         self._summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self._summary)
         self._render_summary()
