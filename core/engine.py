@@ -78,11 +78,15 @@ def _bucket(n: int) -> int:
 
 
 def _capacity(n: int, batch_size: int) -> tuple[int, int]:
-    """(rows, batch): padded rows and the static batch size. A batch larger than the bucket
-    is the whole data set, as in fit; rows are a whole number of batches."""
+    """(rows, slots): padded rows and the compiled batch width.
+
+    The batch size itself is a runtime value, masked within ``slots`` (the next power of two,
+    at most the bucket): stepping the batch size from 33 to 64 compiles once, not 32 times.
+    A batch larger than the bucket is the whole data set, as in fit. Rows leave room for a
+    full width of slots after the last batch's start."""
     rows = _bucket(n)
-    batch = min(batch_size, rows)
-    return -(-rows // batch) * batch, batch
+    slots = min(1 << max(batch_size - 1, 0).bit_length(), rows)
+    return rows + slots, slots
 
 
 def _epochs_per_call(capacity: int) -> int:
@@ -174,7 +178,7 @@ class Engine:
         self._compiled: set[tuple[int, int, int]] = set()
 
     def tracing_count(self) -> int:
-        """Traces (and XLA compilations) so far: one per capacity bucket and batch size."""
+        """Traces (and XLA compilations) so far: one per capacity and batch width."""
         return self._function.experimental_get_tracing_count()
 
     def set_learning_rate(self, learning_rate: float) -> None:
@@ -219,7 +223,7 @@ class Engine:
               seed: int, shuffle: bool) -> tuple[np.ndarray, bool]:
         """One compiled call: at most as many epochs as its order table holds."""
         n = data.n_train
-        key = capacity, batch, test_capacity = self._shape_key(data, batch_size)
+        key = capacity, slots, test_capacity = self._shape_key(data, batch_size)
         self._compiled.add(key)
         x, y, x_test, y_test = self._padded_arrays(data, capacity, test_capacity)
         table = _epochs_per_call(capacity)
@@ -231,13 +235,13 @@ class Engine:
             orders[:epochs, :n] = np.arange(n, dtype=np.int32)
         records, done, diverged = self._function(
             x, y, x_test, y_test, tf.constant(n), tf.constant(data.n_test), tf.constant(orders),
-            tf.constant(epochs), batch,
+            tf.constant(epochs), tf.constant(batch_size), slots,
         )
         return records.numpy()[: int(done)], bool(diverged)
 
     @staticmethod
     def _shape_key(data: EngineData, batch_size: int) -> tuple[int, int, int]:
-        """The static shapes one compilation serves: (capacity, batch, test capacity)."""
+        """The static shapes one compilation serves: (capacity, batch width, test capacity)."""
         return (*_capacity(data.n_train, batch_size), _bucket(data.n_test))
 
     def _padded_arrays(self, data: EngineData, capacity: int, test_capacity: int):
@@ -314,16 +318,16 @@ class Engine:
             return tf.concat([tf.cast(p, tf.float32) for p in parts], axis=0)
 
         @tf.function(jit_compile=True)
-        def train_epochs(x, y, x_test, y_test, n, n_test, orders, epochs, batch: int):
+        def train_epochs(x, y, x_test, y_test, n, n_test, orders, epochs, batch, slots: int):
             """XLA-compiled: every shape is static (padded to a capacity bucket), so the whole
             loop over epochs and batches runs as native code with no per-op dispatch."""
             batches = (n + batch - 1) // batch
             records = tf.TensorArray(tf.float32, size=orders.shape[0], element_shape=[_WIDTH])
             done = tf.constant(0)
             diverged = tf.constant(False)
-            positions = tf.range(batch)
-            last_x = x[:batch]
-            last_mask = tf.zeros([batch])
+            positions = tf.range(slots)
+            last_x = x[:slots]
+            last_mask = tf.zeros([slots])
             # ``while``, not ``for tf.range``: a for loop gets a maximum trip count that XLA
             # treats as a compile-time constant, recompiling for every epoch count and size.
             epoch = tf.constant(0)
@@ -335,9 +339,10 @@ class Engine:
                 correct = tf.constant(0.0)
                 b = tf.constant(0)
                 while b < batches:
-                    xb = tf.slice(xs, [b * batch, 0], [batch, 2])
-                    yb = tf.slice(ys, [b * batch, 0], [batch, 1])
-                    mask = tf.cast(positions + b * batch < n, tf.float32)
+                    xb = tf.slice(xs, [b * batch, 0], [slots, 2])
+                    yb = tf.slice(ys, [b * batch, 0], [slots, 1])
+                    mask = tf.cast((positions < batch) & (positions + b * batch < n),
+                                   tf.float32)
                     count = tf.reduce_sum(mask)
                     with tf.GradientTape() as tape:
                         batch_loss, batch_correct = masked_figures(xb, yb, mask, training=True)

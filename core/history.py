@@ -30,6 +30,8 @@ class EpochHistory:
     after it: the model was re-evaluated, or reset (its epochs start again at 0)."""
 
     def __init__(self, max_rows: int = DEFAULT_MAX_ROWS) -> None:
+        if max_rows < 3:  # epoch 0 and the latest epoch are always kept, plus one to thin
+            raise ValueError("an epoch history needs room for at least 3 rows")
         self._max_rows = max_rows
         # Allocated once, with room for a chunk beyond the limit: growing later would copy
         # megabytes in the middle of a frame.

@@ -24,42 +24,68 @@ _ROUTINE = re.compile(
     rb"|To enable the following instructions: .*"
     rb"|[\d\-: .]+: I .*)$"  # the older TensorFlow timestamped INFO format
 )
+_PIPE_BYTES = 1 << 20  # native code writing while holding the GIL must not fill the pipe
+_ACTIVE = threading.Lock()  # fd 2 is one per process: one filter at a time
 
 
 def _forward(source: int, target: int) -> None:
+    """Copy lines from ``source`` to ``target`` until every writer has closed the pipe, then
+    close both: the caller may have stopped waiting (a child process still holds the pipe)."""
     pending = b""
-    while True:
-        chunk = os.read(source, 65536)
-        if not chunk:
-            break
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        kept = [line + b"\n" for line in lines if not _ROUTINE.match(line)]
-        if kept:
-            os.write(target, b"".join(kept))
-    if pending and not _ROUTINE.match(pending):
-        os.write(target, pending)
-    os.close(source)
+    try:
+        while chunk := os.read(source, 65536):
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            kept = [line + b"\n" for line in lines if not _ROUTINE.match(line)]
+            if kept:
+                os.write(target, b"".join(kept))
+        if pending and not _ROUTINE.match(pending):
+            os.write(target, pending)
+    except OSError:
+        pass  # stderr went away: nothing left to write to
+    finally:
+        os.close(source)
+        os.close(target)
+
+
+def _stderr_usable() -> bool:
+    if sys.stderr is None:  # pythonw, or a launcher that closed it
+        return False
+    try:
+        os.fstat(2)
+    except OSError:
+        return False
+    return True
 
 
 @contextmanager
 def routine_native_logs_hidden() -> Iterator[None]:
     """Within this block, drop TensorFlow's routine native log lines from stderr."""
-    if os.environ.get("NEURON_LAB_NATIVE_LOGS") or not hasattr(os, "pipe"):
+    if (os.environ.get("NEURON_LAB_NATIVE_LOGS") or not hasattr(os, "pipe")
+            or not _stderr_usable() or not _ACTIVE.acquire(blocking=False)):
         yield
         return
-    sys.stderr.flush()
-    real_stderr = os.dup(2)
-    read_end, write_end = os.pipe()
-    os.dup2(write_end, 2)
-    os.close(write_end)
-    forwarder = threading.Thread(target=_forward, args=(read_end, real_stderr),
-                                 name="native-logs", daemon=True)
-    forwarder.start()
     try:
-        yield
-    finally:
         sys.stderr.flush()
-        os.dup2(real_stderr, 2)  # closes the pipe's last write end: the forwarder drains
-        forwarder.join(5)
-        os.close(real_stderr)
+        real_stderr = os.dup(2)
+        read_end, write_end = os.pipe()
+        try:
+            import fcntl
+
+            fcntl.fcntl(write_end, 1031, _PIPE_BYTES)  # F_SETPIPE_SZ (Linux)
+        except (ImportError, OSError):
+            pass
+        os.dup2(write_end, 2)
+        os.close(write_end)
+        forwarder = threading.Thread(target=_forward, args=(read_end, os.dup(real_stderr)),
+                                     name="native-logs", daemon=True)
+        forwarder.start()
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(real_stderr, 2)  # closes this process's last write end of the pipe
+            os.close(real_stderr)
+            forwarder.join(1.0)  # a child process may still hold the pipe; it drains later
+    finally:
+        _ACTIVE.release()

@@ -223,6 +223,7 @@ class Trainer:
         session = _Session(Engine, EngineData, build_model)
         chunk = 1
         seconds_per_epoch: float | None = None
+        measured_batch_size = self._config.batch_size
         while True:
             with self._cond:
                 idle = not (self._running or self._steps)
@@ -258,9 +259,15 @@ class Trainer:
                 self.tracing_count = session.engine.tracing_count()
                 data_changed = False
             session.apply_live(config)
+            if config.batch_size != measured_batch_size:
+                chunk, seconds_per_epoch = 1, None  # epochs cost differently: measure again
+                measured_batch_size = config.batch_size
             if data_changed:
                 session.refresh(config, self._dataset.snapshot())
                 self._report_current(session)
+                # Epochs cost more or less now: measure again from one epoch, or a chunk sized
+                # for 4 points could run for seconds on 100,000 before a pause is seen.
+                chunk, seconds_per_epoch = 1, None
             with self._cond:
                 wants = self._running or self._steps
             if not wants:

@@ -10,8 +10,12 @@ from core.model import build_model
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 @pytest.mark.parametrize("batchnorm", [False, True])
-@pytest.mark.parametrize("points", [70, 5])  # 2 full batches and a partial one; one partial
-def test_engine_equals_fit(optimizer, batchnorm, points):
+@pytest.mark.parametrize(("points", "batch_size"), [
+    (70, 32),  # 2 full batches and a partial one
+    (5, 32),  # one partial batch
+    (70, 20),  # a batch size that is not a power of two: masked within 32 compiled slots
+])
+def test_engine_equals_fit(optimizer, batchnorm, points, batch_size):
     """Points are padded to a fixed capacity for XLA; the padding must change nothing."""
     rng = np.random.default_rng(0)
     x = rng.normal(size=(points, 2)).astype(np.float32)
@@ -19,8 +23,9 @@ def test_engine_equals_fit(optimizer, batchnorm, points):
     config = TrainConfig(optimizer=optimizer, learning_rate=0.05, batchnorm=batchnorm, l2=0.01)
     by_fit, by_engine = build_model(config), build_model(config)
     by_engine.keras_model.set_weights(by_fit.keras_model.get_weights())
-    history = by_fit.keras_model.fit(x, y, epochs=4, batch_size=32, shuffle=False, verbose=0)
-    result = Engine(by_engine).run(EngineData.from_arrays(x, y), epochs=4, batch_size=32,
+    history = by_fit.keras_model.fit(x, y, epochs=4, batch_size=batch_size, shuffle=False,
+                                     verbose=0)
+    result = Engine(by_engine).run(EngineData.from_arrays(x, y), epochs=4, batch_size=batch_size,
                                    shuffle=False)
     # Same ops in the same order: float32 round-off is the only allowed difference.
     np.testing.assert_allclose(result.loss, history.history["loss"], rtol=1e-5)
@@ -44,6 +49,18 @@ def test_new_points_recompile_only_when_they_outgrow_the_capacity():
         engine.run(EngineData.from_arrays(x, x[:, 1] > 0, x[:2], x[:2, 1] > 0), 1, batch_size=32)
         traces.append(engine.tracing_count())
     assert traces == [1, 1, 1, 1, 2, 2, 2, 3]
+
+
+def test_batch_sizes_share_a_compilation_up_to_the_next_power_of_two():
+    """Stepping the batch size with the arrows must not compile (1 s, ~14 MB) per value."""
+    x = np.random.default_rng(3).normal(size=(100, 2))
+    data = EngineData.from_arrays(x, x[:, 0] > 0)
+    engine = Engine(build_model(TrainConfig()))
+    for batch_size in range(33, 65):
+        engine.run(data, 1, batch_size)
+    assert engine.tracing_count() == 1
+    engine.run(data, 1, 65)
+    assert engine.tracing_count() == 2
 
 
 @pytest.mark.parametrize("points", [100, 600])  # bulk-sorted and per-epoch shuffles
