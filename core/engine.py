@@ -333,14 +333,16 @@ class Engine:
             epoch = tf.constant(0)
             while epoch < epochs:
                 saved = [tf.identity(v.value) for v in state]
-                xs = tf.gather(x, orders[epoch])
-                ys = tf.gather(y, orders[epoch])
+                order = orders[epoch]
                 loss_sum = tf.constant(0.0)
                 correct = tf.constant(0.0)
                 b = tf.constant(0)
                 while b < batches:
-                    xb = tf.slice(xs, [b * batch, 0], [slots, 2])
-                    yb = tf.slice(ys, [b * batch, 0], [slots, 1])
+                    # gather, not slice: a slice starting at b * batch would make XLA treat
+                    # the batch size as a compile-time constant and recompile for each value
+                    rows = tf.gather(order, b * batch + positions)
+                    xb = tf.gather(x, rows)
+                    yb = tf.gather(y, rows)
                     mask = tf.cast((positions < batch) & (positions + b * batch < n),
                                    tf.float32)
                     count = tf.reduce_sum(mask)
