@@ -263,11 +263,16 @@ class Trainer:
                 chunk, seconds_per_epoch = 1, None  # epochs cost differently: measure again
                 measured_batch_size = config.batch_size
             if data_changed:
+                before = session.data.n_train if session.data is not None else 0
                 session.refresh(config, self._dataset.snapshot())
                 self._report_current(session)
-                # Epochs cost more or less now: measure again from one epoch, or a chunk sized
-                # for 4 points could run for seconds on 100,000 before a pause is seen.
-                chunk, seconds_per_epoch = 1, None
+                # An epoch costs about in proportion to the points: rescale the estimate, or
+                # a chunk sized for 4 points could run for seconds on 100,000 before a pause
+                # is seen (and one point more should not make the next chunk tiny).
+                if seconds_per_epoch is not None and before:
+                    seconds_per_epoch *= max(session.data.n_train, 1) / before
+                    chunk = int(np.clip(self._frame_seconds / seconds_per_epoch, 1,
+                                        MAX_CHUNK_EPOCHS))
             with self._cond:
                 wants = self._running or self._steps
             if not wants:
