@@ -33,7 +33,19 @@ def run_app(options: Options) -> int:
     window = _make_window(options)
     window.show()
     window.bridge.prepare()  # TensorFlow loads on the trainer thread, after the window shows
-    return app.exec()
+    status = app.exec()
+    _delete(app, window)
+    return status
+
+
+def _delete(app, window) -> None:
+    """Destroy the window while QApplication still exists. Left to interpreter shutdown, Qt
+    and pyqtgraph objects are torn down in no particular order, which can crash the process
+    after everything is done (seen rarely, as a segmentation fault at exit)."""
+    from PyQt6.QtCore import QEvent
+
+    window.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 def save_screenshot(options: Options, timeout_ms: int = 600_000) -> int:
@@ -61,6 +73,7 @@ def save_screenshot(options: Options, timeout_ms: int = 600_000) -> int:
     app.processEvents()
     saved = window.grab().save(str(options.screenshot), "PNG")
     window.close()
+    _delete(app, window)
     if not saved:
         print(f"neuron-lab: error: could not write {options.screenshot}", file=sys.stderr)
         return 2
