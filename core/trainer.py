@@ -81,7 +81,6 @@ class Trainer:
         # read by other threads for display; written by the training thread
         self.epoch = 0
         self.error: str | None = None
-        self.tracing_count = 0
         self._last_stats: EpochStats | None = None
         dataset.subscribe(self._on_data_changed)
 
@@ -256,7 +255,6 @@ class Trainer:
                     target = self._target_epoch
                 self._report_current(session)  # the new line is drawn before compiling
                 self._compile_if_needed(session, config)
-                self.tracing_count = session.engine.tracing_count()
                 data_changed = False
             session.apply_live(config)
             if config.batch_size != measured_batch_size:
@@ -297,18 +295,17 @@ class Trainer:
                         self._running = False
                     self._set_state(TrainerState.PAUSED, "epoch limit reached")
                     continue
-            self._compile_if_needed(session, config)  # new points outgrew the capacity
-            self.tracing_count = session.engine.tracing_count()
+            # New points may have outgrown the capacity: compile now, so the timing of the
+            # chunk below (which sizes the next one) is training alone.
+            self._compile_if_needed(session, config)
             self._set_state(TrainerState.TRAINING, "")
             began = time.perf_counter()
             result = session.engine.run(
                 session.data, epochs, config.batch_size, start_epoch=self.epoch, seed=config.seed
             )
             elapsed = time.perf_counter() - began
-            compiled = session.engine.tracing_count() != self.tracing_count
-            self.tracing_count = session.engine.tracing_count()
             self._report_chunk(session, result)
-            if len(result) and not compiled:  # a one-off compilation says nothing of speed
+            if len(result):
                 rate = elapsed / len(result)
                 seconds_per_epoch = rate if seconds_per_epoch is None else (
                     0.7 * seconds_per_epoch + 0.3 * rate)
@@ -382,7 +379,6 @@ class _Session:
         self._engines: OrderedDict[tuple, object] = OrderedDict()
         self._builds = 0
         self._learning_rate: float | None = None
-        self._last: EpochStats | None = None
 
     def build(self, config: TrainConfig, snapshot) -> bool:
         """A new model (new initial weights) for these settings; True when an old compiled
