@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import tensorflow as tf
-from keras.src.backend.common.masking import set_keras_mask  # Keras's own padding masks
 
 from core.geometry import BatchNormParams, fold_line
+from core.keras_private import learning_rate_variable, mark_padding
 from core.model import NeuronModel
+from core.record import MEASURED_FIELDS, EpochBatch
 
 # Every model gets its own compiled function by design; TensorFlow's "retracing" warning about
 # that (it counts functions, not shapes) is noise here. Real retraces are counted in tests.
@@ -47,13 +48,27 @@ def start_xla() -> None:
     while the caller is ready for it, rather than inside the first real compilation."""
     tf.function(jit_compile=True)(lambda value: value + 1.0)(tf.constant(0.0))
 
-# Columns of the per-epoch record the compiled loop writes (one TensorArray write per epoch).
-_LOSS, _ACC, _EVAL_LOSS, _EVAL_ACC, _TEST_LOSS, _TEST_ACC = range(6)
-_KERNEL = slice(6, 8)
-_BIAS = 8
-_BN_GAMMA, _BN_BETA, _BN_MEAN, _BN_VAR = slice(9, 11), slice(11, 13), slice(13, 15), slice(15, 17)
-_BATCH_MEAN, _BATCH_VAR = slice(17, 19), slice(19, 21)
-_WIDTH = 21
+
+# The compiled loop writes one float32 row per epoch: the record's measured figures by name
+# (core.record), then BatchNormalization's parameters, from which the trainer-facing boundary
+# lines are derived after the call.
+_BN_PARTS = ("bn_gamma", "bn_beta", "bn_moving_mean", "bn_moving_variance", "bn_batch_mean",
+             "bn_batch_variance")
+
+
+def _row_layout() -> dict[str, slice]:
+    """Where each named figure sits in the compiled loop's per-epoch row."""
+    layout, start = {}, 0
+    widths = [*((f.name, f.metadata["width"]) for f in MEASURED_FIELDS),
+              *((part, 2) for part in _BN_PARTS)]
+    for name, width in widths:
+        layout[name] = slice(start, start + width)
+        start += width
+    return layout
+
+
+_LAYOUT = _row_layout()
+_WIDTH = max(part.stop for part in _LAYOUT.values())
 
 
 _SMALLEST_CAPACITY = 256
@@ -147,26 +162,6 @@ class EngineData:
         return int(self.x_test.shape[0])
 
 
-@dataclass(frozen=True)
-class ChunkResult:
-    """Per-epoch figures for the epochs one call ran (arrays have one row per epoch)."""
-
-    loss: np.ndarray
-    accuracy: np.ndarray
-    eval_loss: np.ndarray
-    eval_accuracy: np.ndarray
-    test_loss: np.ndarray  # NaN without held-out points
-    test_accuracy: np.ndarray
-    kernel: np.ndarray  # (E, 2)
-    bias: np.ndarray  # (E,)
-    line: np.ndarray  # (E, 3) inference-mode boundary in data coordinates
-    train_line: np.ndarray | None  # (E, 3) BatchNormalization with the last batch's statistics
-    diverged: bool  # the epoch after the last row produced a non-finite loss; it was undone
-
-    def __len__(self) -> int:
-        return len(self.loss)
-
-
 class Engine:
     """Compiled multi-epoch training for one ``NeuronModel``. Use on one thread only."""
 
@@ -174,7 +169,7 @@ class Engine:
         self.neuron = neuron
         self._prepare(neuron.keras_model)
         self._function, self._evaluate = self._compile()
-        self._padded: dict[tuple[int, int, int], tuple[tf.Tensor, ...]] = {}
+        self._padded: tuple | None = None  # (data, capacity, test capacity, arrays)
         self._compiled: set[tuple[int, int, int]] = set()
 
     def tracing_count(self) -> int:
@@ -197,8 +192,9 @@ class Engine:
     def run(
         self, data: EngineData, epochs: int, batch_size: int, start_epoch: int = 0,
         seed: int = 0, shuffle: bool = True,
-    ) -> ChunkResult:
-        """Train ``epochs`` epochs (stopping early if the loss diverges) and report each."""
+    ) -> EpochBatch:
+        """Train ``epochs`` epochs (stopping early if the loss diverges) and report each, as
+        epochs ``start_epoch + 1`` onwards."""
         if data.n_train == 0:
             raise ValueError("no training points")
         parts: list[np.ndarray] = []
@@ -208,15 +204,18 @@ class Engine:
             rows, diverged = self._call(data, epochs - done, batch_size, start_epoch + done,
                                         seed, shuffle)
             parts.append(rows)
-            done += len(rows) if not diverged else epochs
+            done += len(rows)
         rows = np.concatenate(parts) if parts else np.zeros((0, _WIDTH))
-        return self._result(rows.astype(np.float64), diverged)
+        epochs = np.arange(start_epoch + 1, start_epoch + 1 + len(rows))
+        return self._batch(epochs, rows.astype(np.float64), data, diverged)
 
-    def evaluate(self, data: EngineData) -> tuple[float | None, ...]:
-        """(eval_loss, eval_accuracy, test_loss, test_accuracy) for the weights as they are;
-        None where there are no points to evaluate on."""
-        figures = self._evaluate(data.x, data.y, data.x_test, data.y_test).numpy()
-        return tuple(float(v) if np.isfinite(v) else None for v in figures)
+    def snapshot(self, data: EngineData, epoch: int, diverged: bool = False) -> EpochBatch:
+        """The model as it is now, without training, reported as ``epoch``: inference-mode
+        figures on the current points, the weights and the line. Training-mode figures (and
+        the training-mode line) are missing: no epoch ran."""
+        row = self._evaluate(data.x, data.y, data.x_test, data.y_test).numpy()
+        return self._batch(np.array([epoch]), row[None, :].astype(np.float64), data, diverged,
+                           trained=False)
 
     # --- internals -----------------------------------------------------------------------
     def _call(self, data: EngineData, epochs: int, batch_size: int, start_epoch: int,
@@ -245,15 +244,13 @@ class Engine:
         return (*_capacity(data.n_train, batch_size), _bucket(data.n_test))
 
     def _padded_arrays(self, data: EngineData, capacity: int, test_capacity: int):
-        """The data padded with zero rows to the compiled shapes (cached per data object)."""
-        key = (id(data), capacity, test_capacity)
-        if key not in self._padded:
-            self._padded = {key: (
-                _pad(data.x, capacity), _pad(data.y, capacity),
-                _pad(data.x_test, test_capacity), _pad(data.y_test, test_capacity),
-                data,  # keeps id(data) from being reused while cached
-            )}
-        return self._padded[key][:4]
+        """The data padded with zero rows to the compiled shapes (cached for the last data)."""
+        cached = self._padded
+        if cached is None or cached[0] is not data or cached[1:3] != (capacity, test_capacity):
+            arrays = (_pad(data.x, capacity), _pad(data.y, capacity),
+                      _pad(data.x_test, test_capacity), _pad(data.y_test, test_capacity))
+            self._padded = cached = (data, capacity, test_capacity, arrays)
+        return cached[3]
 
     @staticmethod
     def _prepare(model) -> None:
@@ -269,10 +266,9 @@ class Engine:
         norm = neuron.normalization
         dense = neuron.dense
         optimizer = model.optimizer
-        optimizer_state = [v for v in optimizer.variables if v is not
-                           optimizer._learning_rate]  # a live rate change must survive
+        rate = learning_rate_variable(optimizer)
+        optimizer_state = [v for v in optimizer.variables if v is not rate]  # live changes stay
         state = list(model.variables) + optimizer_state
-        zeros2 = tf.zeros([2])
 
         def forward(x, training, mask=None):
             """The Sequential's layers called one by one, so BatchNormalization can be told
@@ -287,7 +283,7 @@ class Engine:
             on those rows alone. The padding is masked the way Keras masks padded time steps:
             the prediction carries the mask, and the loss averages over unmasked rows only."""
             y_pred = forward(x, training, mask if training else None)
-            set_keras_mask(y_pred, mask)
+            mark_padding(y_pred, mask)
             loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=training)
             hits = tf.cast(tf.equal(tf.cast(y_pred > 0.5, tf.float32), y), tf.float32)
             correct = tf.reduce_sum(hits[:, 0] * mask)
@@ -302,20 +298,26 @@ class Engine:
             return loss, correct / total
 
         def record(loss, accuracy, x, y, n, x_test, y_test, n_test, last_x, last_mask):
-            eval_loss, eval_acc = evaluate(x, y, n)
-            test_loss, test_acc = evaluate(x_test, y_test, n_test)
-            parts = [tf.stack([loss, accuracy, eval_loss, eval_acc, test_loss, test_acc]),
-                     tf.reshape(dense.kernel, [2]), tf.reshape(dense.bias, [1])]
+            """One epoch's row: the record's measured figures by name, then BatchNorm's."""
+            eval_loss, eval_accuracy = evaluate(x, y, n)
+            test_loss, test_accuracy = evaluate(x_test, y_test, n_test)
+            figures = {"loss": loss, "accuracy": accuracy, "eval_loss": eval_loss,
+                       "eval_accuracy": eval_accuracy, "test_loss": test_loss,
+                       "test_accuracy": test_accuracy, "w": dense.kernel, "b": dense.bias}
             if bn is not None:
+                figures.update(bn_gamma=bn.gamma, bn_beta=bn.beta, bn_moving_mean=bn.moving_mean,
+                               bn_moving_variance=bn.moving_variance)
+            if bn is not None and last_x is not None:
                 inputs = norm(last_x) if norm is not None else last_x
                 weight = last_mask[:, None] / tf.reduce_sum(last_mask)
                 batch_mean = tf.reduce_sum(inputs * weight, axis=0)
                 batch_var = tf.reduce_sum(tf.square(inputs - batch_mean) * weight, axis=0)
-                parts += [bn.gamma, bn.beta, bn.moving_mean, bn.moving_variance,
-                          batch_mean, batch_var]
-            else:
-                parts += [zeros2] * 6
-            return tf.concat([tf.cast(p, tf.float32) for p in parts], axis=0)
+                figures.update(bn_batch_mean=batch_mean, bn_batch_variance=batch_var)
+            nan = tf.constant(np.nan, tf.float32)
+            return tf.concat([
+                tf.reshape(tf.cast(figures[name], tf.float32), [part.stop - part.start])
+                if name in figures else tf.fill([part.stop - part.start], nan)
+                for name, part in _LAYOUT.items()], axis=0)
 
         @tf.function(jit_compile=True)
         def train_epochs(x, y, x_test, y_test, n, n_test, orders, epochs, batch, slots: int):
@@ -323,7 +325,6 @@ class Engine:
             loop over epochs and batches runs as native code with no per-op dispatch."""
             batches = (n + batch - 1) // batch
             records = tf.TensorArray(tf.float32, size=orders.shape[0], element_shape=[_WIDTH])
-            done = tf.constant(0)
             diverged = tf.constant(False)
             positions = tf.range(slots)
             last_x = x[:slots]
@@ -367,38 +368,40 @@ class Engine:
                     break
                 records = records.write(epoch, record(loss, correct / total, x, y, n, x_test,
                                                       y_test, n_test, last_x, last_mask))
-                done = epoch + 1
                 epoch += 1
-            return records.stack(), done, diverged
+            return records.stack(), epoch, diverged  # a diverged epoch broke out unrecorded
 
         @tf.function(input_signature=[
             tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None, 1], tf.float32),
             tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None, 1], tf.float32)])
         def evaluate_now(x, y, x_test, y_test):
-            return tf.stack([*evaluate(x, y, tf.shape(x)[0]),
-                             *evaluate(x_test, y_test, tf.shape(x_test)[0])])
+            """The record's row for the weights as they are (no epoch, so no fit figures)."""
+            nan = tf.constant(np.nan, tf.float32)
+            return record(nan, nan, x, y, tf.shape(x)[0], x_test, y_test, tf.shape(x_test)[0],
+                          last_x=None, last_mask=None)
 
         return train_epochs, evaluate_now
 
-    def _result(self, rows: np.ndarray, diverged: bool) -> ChunkResult:
-        norm = self.neuron.norm_stats()
-        norm_args = norm if norm is not None else (None, None)
-        kernel, bias = rows[:, _KERNEL], rows[:, _BIAS]
-        train_line = None
+    def _batch(self, epochs: np.ndarray, rows: np.ndarray, data: EngineData, diverged: bool,
+               trained: bool = True) -> EpochBatch:
+        """Rows of the compiled loop as the record's columns, with the boundary lines folded
+        into data coordinates (inference mode, and BatchNormalization's training mode)."""
+        columns = {name: rows[:, part] if part.stop - part.start > 1 else rows[:, part.start]
+                   for name, part in _LAYOUT.items()}
+        norm = self.neuron.norm_stats() or (None, None)
         bn_layer = self.neuron.batchnorm
-        if bn_layer is not None:
-            eps = bn_layer.epsilon
-            inference = BatchNormParams(rows[:, _BN_GAMMA], rows[:, _BN_BETA], rows[:, _BN_MEAN],
-                                        rows[:, _BN_VAR], eps)
-            training = BatchNormParams(rows[:, _BN_GAMMA], rows[:, _BN_BETA],
-                                       rows[:, _BATCH_MEAN], rows[:, _BATCH_VAR], eps)
-            line = fold_line(kernel, bias, *norm_args, batchnorm=inference)
-            train_line = fold_line(kernel, bias, *norm_args, batchnorm=training)
+        train_line = None
+        if bn_layer is None:
+            line = fold_line(columns["w"], columns["b"], *norm)
         else:
-            line = fold_line(kernel, bias, *norm_args)
-        return ChunkResult(
-            loss=rows[:, _LOSS], accuracy=rows[:, _ACC], eval_loss=rows[:, _EVAL_LOSS],
-            eval_accuracy=rows[:, _EVAL_ACC], test_loss=rows[:, _TEST_LOSS],
-            test_accuracy=rows[:, _TEST_ACC], kernel=kernel, bias=bias, line=line,
-            train_line=train_line, diverged=diverged,
-        )
+            def folded(mean: str, variance: str) -> np.ndarray:
+                bn = BatchNormParams(columns["bn_gamma"], columns["bn_beta"], columns[mean],
+                                     columns[variance], bn_layer.epsilon)
+                return fold_line(columns["w"], columns["b"], *norm, batchnorm=bn)
+
+            line = folded("bn_moving_mean", "bn_moving_variance")
+            if trained:
+                train_line = folded("bn_batch_mean", "bn_batch_variance")
+        figures = {f.name: columns[f.name] for f in MEASURED_FIELDS}
+        return EpochBatch(epochs, {**figures, "line": line, "train_line": train_line},
+                          n_train=data.n_train, n_test=data.n_test, diverged=diverged)

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from core.cli import Options
 from core.dataset import Dataset
-from core.stats import EpochBatch, EpochStats
+from core.record import EpochBatch, EpochStats
 from core.trainer import Trainer, TrainerState
 
 MAX_LINES = 60  # long runs print about this many epoch lines
@@ -74,7 +74,8 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     if options.json_path is not None:
         report = {
             "config": config.to_dict(),
-            "data": {"source": options.source, "points": len(options.labels)},
+            "data": {"source": options.source, "points": len(options.labels),
+                     "scenario": options.scenario},
             "epochs": [s.to_dict() for s in history if s.epoch > 0],
             "final": history[-1].to_dict() if history else None,
             "diverged": diverged,

@@ -11,18 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.stats import EpochBatch
+from core.record import EpochBatch, history_columns
 
-COLUMNS = ("epoch", "loss", "accuracy", "eval_loss", "eval_accuracy", "test_loss",
-           "test_accuracy", "w1", "w2", "b")
-DEFAULT_MAX_ROWS = 1 << 17  # 10 MB of float64
-
-
-def _rows(batch: EpochBatch) -> np.ndarray:
-    return np.column_stack([
-        batch.epoch, batch.loss, batch.accuracy, batch.eval_loss, batch.eval_accuracy,
-        batch.test_loss, batch.test_accuracy, batch.w[:, 0], batch.w[:, 1], batch.b,
-    ]).astype(float)
+COLUMNS = history_columns()  # the record's per-epoch numbers: epoch, loss, ..., w1, w2, b, ...
+DEFAULT_MAX_ROWS = 1 << 17  # 20 rows of float64 each: about 20 MB
 
 
 class EpochHistory:
@@ -39,14 +31,10 @@ class EpochHistory:
         self.size = 0
         self.stride = 1  # rows kept: epochs divisible by this, and the latest one
 
-    def clear(self) -> None:
-        self.size = 0
-        self.stride = 1
-
     def add(self, batch: EpochBatch) -> None:
         if not len(batch):
             return
-        rows = _rows(batch)
+        rows = batch.rows()
         self._drop_from(rows[0, 0])
         keep = rows[:, 0] % self.stride == 0
         keep[-1] = True

@@ -19,6 +19,7 @@ from keras import ops  # noqa: E402
 
 from core.config import TrainConfig  # noqa: E402
 from core.geometry import BatchNormParams, fold_line  # noqa: E402
+from core.keras_private import normalization_broadcast_shape  # noqa: E402
 
 
 class LiveNormalization(keras.layers.Normalization):
@@ -35,10 +36,9 @@ class LiveNormalization(keras.layers.Normalization):
 
     def call(self, inputs):  # noqa: D102 - same contract as Normalization.call
         inputs = ops.convert_to_tensor(inputs, dtype=self.compute_dtype)
-        mean = ops.cast(ops.reshape(self.adapt_mean, self._broadcast_shape), self.compute_dtype)
-        variance = ops.cast(
-            ops.reshape(self.adapt_variance, self._broadcast_shape), self.compute_dtype
-        )
+        shape = normalization_broadcast_shape(self)
+        mean = ops.cast(ops.reshape(self.adapt_mean, shape), self.compute_dtype)
+        variance = ops.cast(ops.reshape(self.adapt_variance, shape), self.compute_dtype)
         return ops.divide(
             ops.subtract(inputs, mean),
             ops.maximum(ops.sqrt(variance), keras.backend.epsilon()),

@@ -74,7 +74,7 @@ def test_shuffle_depends_on_seed_and_epoch_not_on_frame_timing(points):
         engine = Engine(build_model(TrainConfig(learning_rate=0.3)))
         start, rows = 5, []
         for epochs in groups:
-            rows.append(engine.run(data, epochs, 8, start_epoch=start, seed=seed).kernel)
+            rows.append(engine.run(data, epochs, 8, start_epoch=start, seed=seed).w)
             start += epochs
         return np.concatenate(rows)
 

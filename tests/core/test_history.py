@@ -3,18 +3,18 @@
 import numpy as np
 
 from core.history import EpochHistory
-from core.stats import EpochBatch, EpochStats
+from core.record import EpochBatch, EpochStats
 
 
 def _batch(first: int, count: int, n_train: int = 4) -> EpochBatch:
     epochs = np.arange(first, first + count)
     values = epochs / 1000.0
-    return EpochBatch(
-        epoch=epochs, loss=values, accuracy=values, eval_loss=values, eval_accuracy=values,
+    columns = dict(
+        loss=values, accuracy=values, eval_loss=values, eval_accuracy=values,
         test_loss=np.full(count, np.nan), test_accuracy=np.full(count, np.nan),
         w=np.column_stack([values, -values]), b=values, line=np.ones((count, 3)),
-        train_line=None, n_train=n_train, n_test=0,
-    )
+        train_line=None)
+    return EpochBatch(epochs, columns, n_train=n_train, n_test=0)
 
 
 def test_every_epoch_is_kept_while_it_fits():
@@ -42,7 +42,8 @@ def test_a_re_report_replaces_its_epoch_and_a_reset_starts_over():
     history.add(EpochBatch.of(EpochStats(epoch=9, loss=None, accuracy=None, eval_loss=0.5,
                                          eval_accuracy=0.25, test_loss=None,
                                          test_accuracy=None, w=(1.0, 2.0), b=3.0,
-                                         line=(1.0, 2.0, 3.0), n_train=5)))
+                                         line=(1.0, 2.0, 3.0), train_line=None, n_train=5,
+                                         n_test=0, diverged=False)))
     assert history.size == 10 and history.column("eval_accuracy")[-1] == 0.25
     assert np.isnan(history.column("loss")[-1])  # None becomes a gap in the chart
     history.add(_batch(0, 3))  # a new model: epochs start again at 0
