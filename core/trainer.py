@@ -1,37 +1,46 @@
 """Training on a background thread, steered by plain method calls from any thread.
 
-The thread owns every TensorFlow object (imported lazily, on the thread). Between chunks of
-epochs it picks up commands (pause, step, reset, new settings) and new points, so edits take
-effect from the next epoch without restarting. Each chunk is sized to about one screen frame,
-which keeps pausing and editing immediate even at thousands of epochs per second. Results
-leave the thread only through ``on_epochs``, as an ``EpochBatch`` per chunk (columns of
-``EpochStats``): at a few hundred thousand epochs a second, an object per epoch would cost
-more than the training.
+The thread owns every TensorFlow object (imported lazily, on the thread). Callers only leave
+*orders* (train, pause, step, new model, new settings) under a lock; new points are noticed
+through the data set. The thread takes all pending orders as one snapshot, acts on them in a
+fixed order — a new model first, then new points, then settings, then how far to train — and
+runs one chunk of epochs, sized to about a screen frame so that pausing and editing take
+effect at once. Results leave the thread only through the callbacks, never under the lock.
+
+States (``TrainerState``), all set in ``_publish`` from the thread, except STOPPED::
+
+    IDLE --prepare--> LOADING --model built--> [COMPILING] --> PAUSED
+    PAUSED --start/step--> TRAINING --chunk--> TRAINING ... --pause/step done--> PAUSED
+    TRAINING --epoch limit--> PAUSED ("epoch limit reached")
+    TRAINING --loss NaN/inf--> DIVERGED (weights of the last finite epoch kept)
+    TRAINING --no training points--> WAITING --points added--> TRAINING
+    any --new model (reset, restart, structural setting)--> LOADING --> [COMPILING] --> ...
+    any --a bug--> ERROR;  any --stop()--> STOPPED
+
+Why the run request carries a number: an epoch limit belongs to the model it was asked for.
+``start()`` bumps ``_run_request``; the thread resolves the limit only after it has built any
+model ordered with it, and it ends a run (limit reached, diverged) only if no newer request
+came meanwhile. A run can therefore never be ended by the previous model's epoch count.
 """
 
 from __future__ import annotations
 
-import gc
 import sys
 import threading
 import time
 import traceback
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from enum import Enum
-
-import numpy as np
 
 from core.config import TrainConfig
 from core.dataset import Dataset
 from core.native_logs import routine_native_logs_hidden
-from core.split import test_mask
-from core.stats import EpochBatch, EpochStats
+from core.pacing import ChunkSizer, RunLimit
+from core.record import EpochBatch
+from core.training_session import NewModel, TrainingSession
 
 FRAME_SECONDS = 0.016
-MAX_CHUNK_EPOCHS = 5000
-MAX_COMPILED_MODELS = 6  # compiled training loops kept for models built before
 
 
 class TrainerState(str, Enum):
@@ -46,12 +55,30 @@ class TrainerState(str, Enum):
     STOPPED = "stopped"
 
 
+BUSY_STATES = (TrainerState.IDLE, TrainerState.LOADING, TrainerState.COMPILING,
+               TrainerState.TRAINING)
+
+
+@dataclass(frozen=True)
+class _Orders:
+    """Everything the callers asked for since the thread last looked, taken in one go."""
+
+    config: TrainConfig
+    new_model: NewModel | None
+    data_changed: bool
+    run_request: int  # bumped by every start(); 0 = never started
+    running: bool
+    step: bool  # train exactly one epoch (only when not running)
+
+
 class Trainer:
     """Owns the training thread. ``stop()`` joins it; it is safe to call more than once.
 
     ``on_epochs`` receives every epoch in order, in batches. A report whose epoch number was
     already reported replaces it: the model was re-evaluated (points changed while paused, or a
-    reset). ``on_state`` receives (state, message) on every change of state.
+    new model). ``on_state`` receives (state, message) on every change of state. ``on_loaded``
+    runs on the thread once TensorFlow is imported, before any model exists (the window uses
+    it to take TensorFlow's long-lived objects out of the garbage collector's view).
     """
 
     def __init__(
@@ -61,30 +88,32 @@ class Trainer:
         on_epochs: Callable[[EpochBatch], None],
         on_state: Callable[[TrainerState, str], None] | None = None,
         frame_seconds: float = FRAME_SECONDS,
+        on_loaded: Callable[[], None] | None = None,
     ) -> None:
         self._dataset = dataset
-        self._config = config
         self._on_epochs = on_epochs
         self._on_state = on_state or (lambda state, message: None)
-        self._frame_seconds = frame_seconds
+        self._on_loaded = on_loaded or (lambda: None)
+        self._sizer = ChunkSizer(frame_seconds)
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._state = TrainerState.IDLE
         self._message = ""
-        # commands, guarded by _cond
+        # Orders, guarded by _cond; the thread takes them all at once in _take_orders.
+        self._config = config
+        self._new_model: NewModel | None = NewModel.FROM_SEED
+        self._data_changed = True
+        self._run_request = 0
         self._running = False
         self._steps = 0
-        self._reset = False
         self._stop = False
-        self._data_changed = True
-        self._target_epoch: int | None = None
-        # read by other threads for display; written by the training thread
+        # Written by the training thread only; read by others for display.
         self.epoch = 0
         self.error: str | None = None
-        self._last_stats: EpochStats | None = None
+        self._last: EpochBatch | None = None  # the latest report (training thread only)
         dataset.subscribe(self._on_data_changed)
 
-    # --- commands (any thread) ----------------------------------------------------------
+    # --- orders (any thread) --------------------------------------------------------------
     @property
     def state(self) -> TrainerState:
         return self._state
@@ -93,23 +122,26 @@ class Trainer:
     def config(self) -> TrainConfig:
         return self._config
 
+    @property
+    def running(self) -> bool:
+        return self._running
+
     def prepare(self) -> None:
         """Start the thread (import TensorFlow, build the model) without training."""
         with self._cond:
-            if self._thread is None and not self._stop:
-                self._set_state(TrainerState.LOADING, "")
-                self._thread = threading.Thread(target=self._main, name="trainer", daemon=True)
-                self._thread.start()
+            if self._thread is not None or self._stop:
+                return
+            self._thread = threading.Thread(target=self._main, name="trainer", daemon=True)
+            self._thread.start()
 
     def start(self) -> None:
         """Train until paused, or until the epoch limit is reached."""
         self.prepare()
         with self._cond:
             self._running = True
-            self._target_epoch = self._next_target(self.epoch)
+            self._steps = 0
+            self._run_request += 1
             self._cond.notify_all()
-
-    resume = start
 
     def pause(self) -> None:
         with self._cond:
@@ -118,14 +150,9 @@ class Trainer:
             self._cond.notify_all()
 
     def toggle(self) -> None:
-        if self._running:
-            self.pause()
-        else:
-            self.start()
-
-    @property
-    def running(self) -> bool:
-        return self._running
+        with self._cond:
+            running = self._running
+        self.pause() if running else self.start()
 
     def step(self) -> None:
         """Train exactly one epoch (when paused)."""
@@ -136,22 +163,34 @@ class Trainer:
                 self._cond.notify_all()
 
     def reset(self) -> None:
-        """New initial weights (and optimizer state); epoch goes back to 0."""
+        """A new model with new initial weights (and optimizer state); epoch goes back to 0."""
         self.prepare()
         with self._cond:
-            self._reset = True
+            self._new_model = NewModel.FRESH
+            self._cond.notify_all()
+
+    def restart(self, config: TrainConfig) -> None:
+        """Apply ``config``, build its model from its seed (the same start as a headless run
+        with these settings) and train from epoch 0: one order, so nothing can come between."""
+        self.prepare()
+        with self._cond:
+            self._config = config
+            self._new_model = NewModel.FROM_SEED
+            self._data_changed = True
+            self._running = True
+            self._steps = 0
+            self._run_request += 1
             self._cond.notify_all()
 
     def set_config(self, config: TrainConfig) -> bool:
-        """Apply new settings; returns True when they need a new model (new weights)."""
+        """Apply new settings; returns True when they need a new model (built from the seed)."""
         with self._cond:
             rebuild = self._config.needs_rebuild(config)
             if config.test_split != self._config.test_split:
                 self._data_changed = True  # other points are held out now
             self._config = config
-            if self._running:
-                self._target_epoch = self._next_target(self.epoch, keep_running=True)
-            self._reset = self._reset or rebuild
+            if rebuild:
+                self._new_model = NewModel.FROM_SEED
             self._cond.notify_all()
         return rebuild
 
@@ -165,36 +204,65 @@ class Trainer:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
         self._dataset.unsubscribe(self._on_data_changed)
-        self._set_state(TrainerState.STOPPED, "")
+        self._publish(TrainerState.STOPPED)
 
     def wait_until_settled(self, timeout: float | None = None) -> bool:
-        """Block until the trainer is neither loading nor training nor owing a step."""
-        busy = (TrainerState.IDLE, TrainerState.LOADING, TrainerState.COMPILING,
-                TrainerState.TRAINING)
+        """Block until the trainer has nothing left to do (or waits for points, or failed)."""
         with self._cond:
             return self._cond.wait_for(
-                lambda: self._stop or (
-                    self._state not in busy and not self._running and not self._steps
-                    and not self._reset
-                ) or self._state in (TrainerState.ERROR, TrainerState.WAITING),
+                lambda: self._stop or self._state in (TrainerState.ERROR, TrainerState.WAITING)
+                or (self._state not in BUSY_STATES and not self._has_work()),
                 timeout,
             )
 
-    # --- the thread ---------------------------------------------------------------------
-    def _on_data_changed(self, version: int) -> None:
+    # --- the thread -----------------------------------------------------------------------
+    def _on_data_changed(self) -> None:
         with self._cond:
             self._data_changed = True
             self._cond.notify_all()
 
-    def _next_target(self, epoch: int, keep_running: bool = False) -> int | None:
-        limit = self._config.epochs
-        if limit == 0:
-            return None
-        if epoch < limit:
-            return limit
-        return epoch if keep_running else epoch + limit
+    def _has_work(self) -> bool:
+        """Whether orders are pending (call with _cond held)."""
+        return bool(self._running or self._steps or self._new_model or self._data_changed)
 
-    def _set_state(self, state: TrainerState, message: str) -> None:
+    def _take_orders(self, waiting_for_points: bool) -> _Orders | None:
+        """Wait until there is something to do, then take every pending order at once.
+        None means stop. While waiting for points, only new points, a new model or a pause
+        wake it."""
+
+        def ready() -> bool:
+            if self._stop or self._new_model or self._data_changed:
+                return True
+            if waiting_for_points:
+                return not self._running
+            return bool(self._running or self._steps)
+
+        with self._cond:
+            idle = not ready()
+        if idle and self._state is TrainerState.TRAINING:
+            self._publish(TrainerState.PAUSED)  # paused, or the step is done: say so first
+        with self._cond:
+            self._cond.wait_for(ready)
+            if self._stop:
+                return None
+            step = not self._running and self._steps > 0
+            if step:
+                self._steps -= 1
+            orders = _Orders(self._config, self._new_model, self._data_changed,
+                             self._run_request, self._running, step)
+            self._new_model, self._data_changed = None, False
+            return orders
+
+    def _end_run(self, run_request: int) -> bool:
+        """Stop running, unless a newer start() came in meanwhile; True when stopped."""
+        with self._cond:
+            if self._run_request != run_request:
+                return False
+            self._running = False
+            return True
+
+    def _publish(self, state: TrainerState, message: str = "") -> None:
+        """The one place the state changes; listeners hear it outside the lock."""
         with self._cond:
             changed = (state, message) != (self._state, self._message)
             self._state, self._message = state, message
@@ -204,12 +272,15 @@ class Trainer:
 
     def _main(self) -> None:
         try:
+            self._publish(TrainerState.LOADING)
             self._loop()
         except Exception as error:  # a bug, not a user error: say so loudly, keep the app alive
             self.error = f"{type(error).__name__}: {error}"
             traceback.print_exc(file=sys.stderr)
-            self._running = False
-            self._set_state(TrainerState.ERROR, self.error)
+            with self._cond:
+                self._running = False
+                self._steps = 0
+            self._publish(TrainerState.ERROR, self.error)
 
     def _loop(self) -> None:
         with routine_native_logs_hidden():
@@ -218,219 +289,95 @@ class Trainer:
             from core.model import build_model
 
             start_xla()
-
-        session = _Session(Engine, EngineData, build_model)
-        chunk = 1
-        seconds_per_epoch: float | None = None
-        measured_batch_size = self._config.batch_size
-        while True:
-            with self._cond:
-                idle = not (self._running or self._steps)
-            if idle and self._state == TrainerState.TRAINING:
-                self._set_state(TrainerState.PAUSED, "")
-            with self._cond:
-                self._cond.wait_for(
-                    lambda: self._stop or self._running or self._steps or self._reset
-                    or self._data_changed or session.engine is None
-                )
-                if self._stop:
-                    return
-                config = self._config
-                reset, self._reset = self._reset, False
-                data_changed, self._data_changed = self._data_changed, False
-                target = self._target_epoch
-            if session.engine is None or reset:
-                self._set_state(TrainerState.LOADING, "")
-                if session.build(config, self._dataset.snapshot()):
-                    gc.unfreeze()  # frozen objects are never collected: thaw, collect
-                    gc.collect()
-                # TensorFlow leaves millions of long-lived objects; a full garbage collection
-                # walking them all pauses every thread (the GUI's too) for ~100 ms. Moving
-                # them out of the collector's view keeps collections short.
-                gc.freeze()
-                self.epoch = 0
-                with self._cond:  # a limit counts from the new model's epoch 0
-                    if self._running:
-                        self._target_epoch = self._next_target(0)
-                    target = self._target_epoch
-                self._report_current(session)  # the new line is drawn before compiling
-                self._compile_if_needed(session, config)
-                data_changed = False
-            session.apply_live(config)
-            if config.batch_size != measured_batch_size:
-                chunk, seconds_per_epoch = 1, None  # epochs cost differently: measure again
-                measured_batch_size = config.batch_size
-            if data_changed:
-                before = session.data.n_train if session.data is not None else 0
-                session.refresh(config, self._dataset.snapshot())
-                self._report_current(session)
-                # An epoch costs about in proportion to the points: rescale the estimate, or
-                # a chunk sized for 4 points could run for seconds on 100,000 before a pause
-                # is seen (and one point more should not make the next chunk tiny).
-                if seconds_per_epoch is not None and before:
-                    seconds_per_epoch *= max(session.data.n_train, 1) / before
-                    chunk = int(np.clip(self._frame_seconds / seconds_per_epoch, 1,
-                                        MAX_CHUNK_EPOCHS))
-            with self._cond:
-                wants = self._running or self._steps
-            if not wants:
-                self._set_state(TrainerState.PAUSED, "")
+        self._on_loaded()
+        session = TrainingSession(Engine, EngineData, build_model)
+        run = RunLimit()
+        waiting_for_points = False
+        while (orders := self._take_orders(waiting_for_points)) is not None:
+            config = orders.config
+            waiting_for_points = False
+            self._apply(orders, session, run)
+            if not (orders.running or orders.step):
+                self._publish(TrainerState.PAUSED)
                 continue
-            if session.data is None or session.data.n_train == 0:
-                self._set_state(TrainerState.WAITING, "add points to train")
+            if session.n_train == 0:
+                waiting_for_points = True
                 with self._cond:
-                    self._cond.wait_for(lambda: self._stop or self._data_changed or self._reset
-                                        or not (self._running or self._steps))
-                    self._steps = 0 if not self._running else self._steps
+                    self._steps = 0  # a step with no points to train on does nothing
+                self._publish(TrainerState.WAITING, "add points to train")
                 continue
-            with self._cond:
-                stepping = not self._running
-                if stepping:
-                    self._steps -= 1
-            epochs = 1 if stepping else chunk
-            if not stepping and target is not None:
-                epochs = max(0, min(epochs, target - self.epoch))
-                if epochs == 0:
-                    with self._cond:
-                        self._running = False
-                    self._set_state(TrainerState.PAUSED, "epoch limit reached")
-                    continue
-            # New points may have outgrown the capacity: compile now, so the timing of the
-            # chunk below (which sizes the next one) is training alone.
+            epochs = 1 if orders.step else self._sizer.epochs()
+            if orders.running and run.target is not None:
+                epochs = min(epochs, run.target - self.epoch)
+            if epochs <= 0:
+                if self._end_run(orders.run_request):
+                    self._publish(TrainerState.PAUSED, "epoch limit reached")
+                continue
+            self._train(session, config, orders, epochs, run.target)
+
+    def _apply(self, orders: _Orders, session: TrainingSession, run: RunLimit) -> None:
+        """Act on the orders in a fixed order: a new model (epoch 0), else new points, then
+        the live settings, then the epoch at which this run stops."""
+        config = orders.config
+        if orders.new_model is not None:
+            self._publish(TrainerState.LOADING)
+            session.build(config, self._dataset.snapshot(), orders.new_model)
+            self.epoch = 0
+            run.forget()  # a limit counts from the new model's epoch 0
+            self._emit(session.snapshot(0))  # the new line is drawn before compiling
             self._compile_if_needed(session, config)
-            self._set_state(TrainerState.TRAINING, "")
-            began = time.perf_counter()
-            result = session.engine.run(
-                session.data, epochs, config.batch_size, start_epoch=self.epoch, seed=config.seed
-            )
-            elapsed = time.perf_counter() - began
-            self._report_chunk(session, result)
-            if len(result):
-                rate = elapsed / len(result)
-                seconds_per_epoch = rate if seconds_per_epoch is None else (
-                    0.7 * seconds_per_epoch + 0.3 * rate)
-                chunk = int(np.clip(self._frame_seconds / seconds_per_epoch, 1, MAX_CHUNK_EPOCHS))
-            if result.diverged:
-                with self._cond:
-                    self._running = False
-                    self._steps = 0
-                self._report_current(session, diverged=True)
-                self._set_state(
-                    TrainerState.DIVERGED,
-                    f"loss became NaN or infinite in epoch {self.epoch + 1}; kept the weights of "
-                    f"epoch {self.epoch} (try a smaller learning rate or normalized inputs)",
-                )
-            elif not stepping and target is not None and self.epoch >= target:
-                with self._cond:
-                    self._running = False
-                self._set_state(TrainerState.PAUSED, "epoch limit reached")
+        elif orders.data_changed:
+            before = session.n_train
+            session.refresh(config, self._dataset.snapshot())
+            self._sizer.rescale(before, session.n_train)
+            self._emit(session.snapshot(self.epoch), keep_fit_figures=True)
+        if session.apply_live(config):
+            self._sizer.forget()
+        if orders.running:
+            run.update(orders.run_request, config.epochs, self.epoch)
 
-    def _compile_if_needed(self, session: _Session, config: TrainConfig) -> None:
+    def _train(self, session: TrainingSession, config: TrainConfig, orders: _Orders, epochs: int,
+               target: int | None) -> None:
+        """One chunk of epochs, reported; ends the run at the limit or on divergence."""
+        # New points may have outgrown the capacity: compile now, so the timing of the chunk
+        # below (which sizes the next one) is training alone.
+        self._compile_if_needed(session, config)
+        self._publish(TrainerState.TRAINING)
+        began = time.perf_counter()
+        batch = session.engine.run(session.data, epochs, config.batch_size,
+                                   start_epoch=self.epoch, seed=config.seed)
+        self._sizer.observe(len(batch), time.perf_counter() - began)
+        if len(batch):
+            self.epoch = int(batch.epoch[-1])
+            self._emit(batch)
+        if batch.diverged:
+            with self._cond:
+                self._steps = 0
+            self._end_run(orders.run_request)
+            self._emit(session.snapshot(self.epoch, diverged=True), keep_fit_figures=True)
+            self._publish(
+                TrainerState.DIVERGED,
+                f"loss became NaN or infinite in epoch {self.epoch + 1}; kept the weights of "
+                f"epoch {self.epoch} (try a smaller learning rate or normalized inputs)",
+            )
+        elif (orders.running and target is not None and self.epoch >= target
+              and self._end_run(orders.run_request)):
+            self._publish(TrainerState.PAUSED, "epoch limit reached")
+
+    def _compile_if_needed(self, session: TrainingSession, config: TrainConfig) -> None:
         """Compile ahead of training, saying so: the window shows why the line waits."""
         if session.engine.needs_compiling(session.data, config.batch_size):
-            self._set_state(TrainerState.COMPILING, "")
+            self._publish(TrainerState.COMPILING)
             with routine_native_logs_hidden():  # the first compilation logs MLIR's set-up
                 session.engine.warm_up(session.data, config.batch_size)
-            gc.freeze()  # tracing left ~100k long-lived objects; keep full collections short
 
-    def _report_chunk(self, session: _Session, result) -> None:
-        if not len(result):
-            return
-        n_test = session.data.n_test
-        no_test = np.full(len(result), np.nan)
-        epochs = np.arange(self.epoch + 1, self.epoch + 1 + len(result))
-        self.epoch = int(epochs[-1])
-        self._emit(EpochBatch(
-            epoch=epochs, loss=result.loss, accuracy=result.accuracy,
-            eval_loss=result.eval_loss, eval_accuracy=result.eval_accuracy,
-            test_loss=result.test_loss if n_test else no_test,
-            test_accuracy=result.test_accuracy if n_test else no_test,
-            w=result.kernel, b=result.bias, line=result.line, train_line=result.train_line,
-            n_train=session.data.n_train, n_test=n_test,
-        ))
-
-    def _report_current(self, session: _Session, diverged: bool = False) -> None:
-        """Re-report the current epoch for the model as it is now (no training). The training-
-        mode figures of that epoch, when it was trained, are kept: they describe the epoch."""
-        stats = session.current_stats(self.epoch, diverged)
-        last = self._last_stats
-        if last is not None and last.epoch == self.epoch and self.epoch > 0:
-            stats = replace(stats, loss=last.loss, accuracy=last.accuracy,
-                            train_line=last.train_line)
-        self._emit(EpochBatch.of(stats))
-
-    def _emit(self, batch: EpochBatch) -> None:
-        self._last_stats = batch.last()
+    def _emit(self, batch: EpochBatch, keep_fit_figures: bool = False) -> None:
+        """Report epochs. A re-evaluation of a trained epoch keeps that epoch's training-mode
+        figures: they describe how the epoch went, which new points do not change."""
+        last = self._last
+        if keep_fit_figures and last is not None and last.epoch[-1] == batch.epoch[-1] > 0:
+            kept = {name: last.columns[name][-1:] if last.columns[name] is not None else None
+                    for name in ("loss", "accuracy", "train_line")}
+            batch = replace(batch, columns={**batch.columns, **kept})
+        self._last = batch
         self._on_epochs(batch)
-
-
-class _Session:
-    """The trainer thread's TensorFlow-side state: model, engine and the tensors of the data."""
-
-    def __init__(self, engine_class, data_class, build_model) -> None:
-        self._engine_class = engine_class
-        self._data_class = data_class
-        self._build_model = build_model
-        self.engine = None
-        self.data = None
-        # Compiled loops by model structure, most recent last. Compiling takes a second or
-        # two and its native memory (~15 MB) is never returned, so toggling a setting back
-        # reuses the loop it had: the new model's weights are copied into that model.
-        self._engines: OrderedDict[tuple, object] = OrderedDict()
-        self._builds = 0
-        self._learning_rate: float | None = None
-
-    def build(self, config: TrainConfig, snapshot) -> bool:
-        """A new model (new initial weights) for these settings; True when an old compiled
-        loop was dropped to make room (its Python objects are garbage now)."""
-        init_seed = int(np.random.SeedSequence([config.seed, self._builds]).generate_state(1)[0]
-                        % (2**31 - 1)) if self._builds else config.seed
-        self._builds += 1
-        neuron = self._build_model(config, init_seed=init_seed)
-        structure = config.model_structure()
-        dropped = False
-        if structure in self._engines:
-            self._engines.move_to_end(structure)
-            self._engines[structure].neuron.take_state_of(neuron)
-        else:
-            self._engines[structure] = self._engine_class(neuron)
-            if len(self._engines) > MAX_COMPILED_MODELS:
-                self._engines.popitem(last=False)
-                dropped = True
-        self.engine = self._engines[structure]
-        self._learning_rate = config.learning_rate
-        self.refresh(config, snapshot)
-        return dropped
-
-    def apply_live(self, config: TrainConfig) -> None:
-        if config.learning_rate != self._learning_rate:
-            self.engine.set_learning_rate(config.learning_rate)
-            self._learning_rate = config.learning_rate
-
-    def refresh(self, config: TrainConfig, snapshot) -> None:
-        """Take new points and the split (re-adapting Normalization to the training points)."""
-        held_out = test_mask(snapshot.ids, config.seed, config.test_split)
-        train = ~held_out
-        x, y = snapshot.xy[train], snapshot.labels[train]
-        self.engine.neuron.adapt(x)
-        self.data = self._data_class.from_arrays(
-            x, y, snapshot.xy[held_out], snapshot.labels[held_out]
-        )
-
-    def current_stats(self, epoch: int, diverged: bool) -> EpochStats:
-        neuron = self.engine.neuron
-        line = neuron.line()
-        kernel = neuron.dense.kernel.numpy().reshape(2)
-        bias = float(neuron.dense.bias.numpy().reshape(()))
-        figures = self.engine.evaluate(self.data)
-        return EpochStats(
-            epoch=epoch, loss=None, accuracy=None,
-            eval_loss=figures[0], eval_accuracy=figures[1],
-            test_loss=figures[2], test_accuracy=figures[3],
-            w=(float(kernel[0]), float(kernel[1])), b=bias, line=_line(line),
-            n_train=self.data.n_train, n_test=self.data.n_test, diverged=diverged,
-        )
-
-
-def _line(values: np.ndarray) -> tuple[float, float, float]:
-    return (float(values[0]), float(values[1]), float(values[2]))

@@ -7,27 +7,24 @@ question's first puzzle made visible.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from core.history import EpochHistory
-from core.stats import EpochBatch, EpochStats
+from core.record import EpochBatch, EpochStats
 from gui import style
+from gui.throttle import Throttle
 
 CHART_HZ = 10
-MAX_CURVE_POINTS = 600  # per curve: about the chart's width in pixels; wide pens cost per point
 
 class MetricsView(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._history = EpochHistory()
         self._latest: EpochStats | None = None
-        self._last_draw = 0.0
-        self._redraw_pending = False
+        self._throttle = Throttle(1000 / CHART_HZ, self.redraw, self)
         self._ranges: dict = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -42,6 +39,10 @@ class MetricsView(QWidget):
                             (self._weights_plot, self.tr("Dense weights"))):
             plot.setTitle(title, color="#202020", size="10pt")
             plot.hideButtons()  # pyqtgraph's auto-range "A": ranges here are always automatic
+            # Long runs keep up to 131,072 epochs: draw about a point per pixel, keeping each
+            # pixel column's extremes ("peak"), so a spike in the loss is never thinned away.
+            plot.setDownsampling(auto=True, mode="peak")
+            plot.setClipToView(True)
         self._loss_plot.setXLink(self._accuracy_plot)
         self._weights_plot.setXLink(self._accuracy_plot)
         self._curves = {}
@@ -102,24 +103,20 @@ class MetricsView(QWidget):
             self._history.add(batch)
         if batches:
             self._latest = batches[-1].last()
-        wait_ms = 1000 / CHART_HZ - (time.perf_counter() - self._last_draw) * 1000
-        if wait_ms <= 0:
-            self.redraw()
-        elif not self._redraw_pending:
-            self._redraw_pending = True
-            QTimer.singleShot(int(wait_ms) + 1, self.redraw)
+        self._throttle.request()
 
     def redraw(self) -> None:
-        self._redraw_pending = False
-        self._last_draw = time.perf_counter()
-        epochs = self._history.column("epoch")
-        picked = _decimate(len(epochs), MAX_CURVE_POINTS)
+        # Copies: the history thins its rows in place, and a curve keeps the arrays it is given.
+        epochs = self._history.column("epoch").copy()
         loss_top = 0.0
         weight_low, weight_high = 0.0, 0.0
         for column, curve in self._curves.items():
-            values = self._history.column(column)[picked]
+            values = self._history.column(column).copy()
             shown = np.isfinite(values)
-            curve.setData(epochs[picked][shown], values[shown], skipFiniteCheck=True)
+            if shown.all():
+                curve.setData(epochs, values, skipFiniteCheck=True)
+            else:  # a gap (no held-out points, or epoch 0's missing fit figures) is skipped
+                curve.setData(epochs[shown], values[shown], skipFiniteCheck=True)
             if not shown.any():
                 continue
             if "loss" in column:
@@ -170,13 +167,6 @@ class MetricsView(QWidget):
             s.w[0], s.w[1], s.b, a, b, c,
         )
         self._summary.setText(text)
-
-
-def _decimate(count: int, limit: int) -> np.ndarray:
-    """Indices of at most ``limit`` evenly spread rows, always keeping the first and last."""
-    if count <= limit:
-        return np.arange(count)
-    return np.unique(np.linspace(0, count - 1, limit).round().astype(int))
 
 
 def _nice_ceiling(value: float) -> float:

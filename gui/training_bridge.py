@@ -7,35 +7,49 @@ the view redraws once per frame while every epoch still reaches the charts, in o
 
 from __future__ import annotations
 
+import gc
 import threading
-import time
 
-from PyQt6.QtCore import QObject, QTimer, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import QObject, pyqtSignal
 
 from core.config import TrainConfig
 from core.dataset import Dataset
-from core.stats import EpochBatch
+from core.record import EpochBatch
 from core.trainer import Trainer, TrainerState
+from gui.throttle import Throttle
 
 FRAME_MS = 16
+
+
+def keep_collections_short() -> None:
+    """Take what exists now out of the garbage collector's view, once TensorFlow is loaded.
+
+    TensorFlow leaves millions of long-lived objects; a full collection walking them all
+    pauses every thread, the GUI's too, for ~100 ms. Frozen once, right after the import and
+    before any model exists, they are never walked again, while models built later (and
+    discarded by Reset) stay collectable. The window's process owns this choice; core's
+    trainer only offers the moment (``on_loaded``)."""
+    gc.collect()
+    gc.freeze()
 
 
 class TrainingBridge(QObject):
     """Owns the ``Trainer`` for a window and re-emits its reports as Qt signals."""
 
     epochsReady = pyqtSignal(list)  # list[EpochBatch], in order, since the last emission
-    stateChanged = pyqtSignal(str, str)  # TrainerState value, message
+    stateChanged = pyqtSignal(object, str)  # TrainerState, message
     _wake = pyqtSignal()  # emitted from the trainer thread; delivered queued
 
     def __init__(self, dataset: Dataset, config: TrainConfig, parent: QObject | None = None):
         super().__init__(parent)
         self._lock = threading.Lock()
         self._pending: list[EpochBatch] = []
-        self._states: list[tuple[str, str]] = []
-        self._scheduled = False
-        self._last_flush = 0.0
-        self._wake.connect(self._schedule_flush)
-        self.trainer = Trainer(dataset, config, self._on_epochs, self._on_state)
+        self._states: list[tuple[TrainerState, str]] = []
+        self._woken = False
+        self._throttle = Throttle(FRAME_MS, self.flush, self)
+        self._wake.connect(self._throttle.request)
+        self.trainer = Trainer(dataset, config, self._on_epochs, self._on_state,
+                               on_loaded=keep_collections_short)
 
     # --- commands --------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -59,6 +73,10 @@ class TrainingBridge(QObject):
     def set_config(self, config: TrainConfig) -> bool:
         return self.trainer.set_config(config)
 
+    def restart(self, config: TrainConfig) -> None:
+        """Apply ``config``, build the model it describes from its seed, and train from 0."""
+        self.trainer.restart(config)
+
     @property
     def config(self) -> TrainConfig:
         return self.trainer.config
@@ -66,6 +84,10 @@ class TrainingBridge(QObject):
     @property
     def running(self) -> bool:
         return self.trainer.running
+
+    @property
+    def state(self) -> TrainerState:
+        return self.trainer.state
 
     def stop(self) -> None:
         self.trainer.stop()
@@ -75,35 +97,27 @@ class TrainingBridge(QObject):
     def _on_epochs(self, batch: EpochBatch) -> None:
         with self._lock:
             self._pending.append(batch)
-            wake = not self._scheduled
-            self._scheduled = True
-        if wake:
-            self._wake.emit()
+        self._wake_gui()
 
     def _on_state(self, state: TrainerState, message: str) -> None:
         with self._lock:
-            self._states.append((state.value, message))
-            wake = not self._scheduled
-            self._scheduled = True
+            self._states.append((state, message))
+        self._wake_gui()
+
+    def _wake_gui(self) -> None:
+        """One queued wake-up per flush: the GUI thread's event queue never floods."""
+        with self._lock:
+            wake, self._woken = not self._woken, True
         if wake:
             self._wake.emit()
 
     # --- GUI thread side -------------------------------------------------------------------
-    @pyqtSlot()
-    def _schedule_flush(self) -> None:
-        wait_ms = FRAME_MS - (time.perf_counter() - self._last_flush) * 1000
-        if wait_ms <= 0:
-            self.flush()
-        else:
-            QTimer.singleShot(int(wait_ms) + 1, self.flush)
-
     def flush(self) -> None:
         """Deliver everything pending now (also called directly by tests and on close)."""
         with self._lock:
             batches, self._pending = self._pending, []
             states, self._states = self._states, []
-            self._scheduled = False
-        self._last_flush = time.perf_counter()
+            self._woken = False
         for state, message in states:
             self.stateChanged.emit(state, message)
         if batches:

@@ -5,8 +5,9 @@ import pytest
 
 from core.config import TrainConfig
 from core.dataset import Dataset
+from core.pacing import MAX_CHUNK_EPOCHS
 from core.presets import make_preset
-from core.trainer import MAX_CHUNK_EPOCHS, Trainer, TrainerState
+from core.trainer import Trainer, TrainerState
 
 
 class Recorder:
@@ -210,3 +211,80 @@ def test_switching_a_setting_back_reuses_its_compiled_loop(make_trainer):
     assert TrainerState.COMPILING in switch(True)  # a new structure compiles once
     assert TrainerState.COMPILING not in switch(False)
     assert TrainerState.COMPILING not in switch(True)
+
+
+def test_a_new_run_is_never_ended_by_the_previous_models_epoch_count(make_trainer):
+    """The window's scenario buttons: new points, then pause, settings, reset, start — after
+    a run that reached its limit. The old model's epoch (at the limit) must not end the new
+    run: every press trains the new model from epoch 0 to the limit (it used to stay at
+    "epoch 0 · paused" in a third to a half of presses)."""
+    ds = Dataset(*make_preset("seed-4"))
+    trainer, rec = make_trainer(ds, epochs=20, optimizer="adam", learning_rate=0.001,
+                                batchnorm=True)
+    trainer.start()
+    assert trainer.wait_until_settled(60) and trainer.epoch == 20
+    for press in range(8):
+        mark = len(rec.epochs())
+        ds.replace(*make_preset("seed-4"))
+        if press % 2:  # the old sequence of separate orders, and the one atomic order
+            trainer.pause()
+            trainer.set_config(trainer.config.with_changes(seed=press))
+            trainer.reset()
+            trainer.start()
+        else:
+            trainer.restart(trainer.config.with_changes(seed=press))
+        assert trainer.wait_until_settled(60)
+        epochs = rec.epochs()[mark:]
+        assert trainer.state is TrainerState.PAUSED, (press, trainer.state)
+        assert 0 in epochs and epochs[-1] == 20, (press, epochs)
+        assert epochs[epochs.index(0):] == list(range(21)), press
+
+
+def test_restart_from_the_seed_gives_the_same_run_twice(make_trainer):
+    ds = Dataset(*make_preset("noisy-corners"))
+    trainer, rec = make_trainer(ds, epochs=5)
+    runs = []
+    for _ in range(2):
+        mark = len(rec.batches)
+        trainer.restart(trainer.config)
+        assert trainer.wait_until_settled(60)
+        runs.append([(s.epoch, s.loss, s.w) for b in rec.batches[mark:] for s in b][-5:])
+    assert runs[0] == runs[1] and runs[0][-1][0] == 5
+
+
+def test_resets_do_not_keep_discarded_models_alive(make_trainer, monkeypatch):
+    """Each Reset builds a model whose weights are copied into the compiled one; the built
+    model is garbage afterwards and must be collectable (freezing the garbage collector
+    used to make 30 resets keep 31 models)."""
+    import gc
+    import weakref
+
+    import core.model
+
+    built = []
+    original = core.model.build_model
+
+    def build_and_watch(*args, **kwargs):
+        neuron = original(*args, **kwargs)
+        built.append(weakref.ref(neuron.keras_model))
+        return neuron
+
+    monkeypatch.setattr(core.model, "build_model", build_and_watch)
+    trainer, rec = make_trainer(Dataset(*make_preset("seed-4")))
+    trainer.prepare()
+    assert trainer.wait_until_settled(60)
+    for _ in range(30):
+        trainer.reset()
+        assert trainer.wait_until_settled(60)
+    gc.collect()
+    alive = sum(ref() is not None for ref in built)
+    assert len(built) == 31 and alive <= 2, f"{alive} of {len(built)} models alive"
+
+
+def test_epoch_target_counts_from_where_the_run_starts():
+    from core.pacing import epoch_target
+
+    assert epoch_target(0, 7) is None  # no limit
+    assert epoch_target(20, 0) == 20 and epoch_target(20, 5) == 20
+    assert epoch_target(20, 20) == 40  # started at the limit: another 20
+    assert epoch_target(10, 15, continuing=True) == 15  # lowered while running: stop now

@@ -1,0 +1,56 @@
+"""The scenario buttons, pressed as a newcomer presses them: again and again, and compared
+with the command line that claims to run the same thing."""
+
+import json
+
+import numpy as np
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QPushButton
+
+from core.cli import parse
+from core.headless import run
+from core.trainer import TrainerState
+
+
+def press(qtbot, window, title):
+    button = next(b for b in window.controls.findChildren(QPushButton) if b.text() == title)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_pressing_a_scenario_again_after_it_finished_trains_it_again(qtbot, make_window):
+    """It used to stay at "epoch 0 · paused" (or "epoch limit reached" at epoch 0) in a third
+    to a half of the presses after the first run had reached its limit."""
+    window = make_window()
+    for attempt in range(6):
+        seen = []
+        window.bridge.epochsReady.connect(
+            lambda batches, seen=seen: seen.extend(int(e) for b in batches for e in b.epoch))
+        press(qtbot, window, "Question: 4 points")
+        qtbot.waitUntil(lambda seen=seen: 0 in seen and seen[-1] == 20
+                        and window.bridge.state is TrainerState.PAUSED
+                        and not window.bridge.running, timeout=60_000)
+        assert seen[seen.index(0):] == list(range(21)), attempt
+        assert window.metrics.latest.epoch == 20
+
+
+def test_a_scenario_button_and_its_command_line_give_the_same_figures(qtbot, make_window,
+                                                                     tmp_path):
+    """`--scenario question-4 --seed 0` and the button at seed 0: the same data, the same
+    initial weights, the same shuffles, so the same numbers (the engine's chunking by frame
+    time does not change them: tests/core/test_engine_matches_fit.py)."""
+    out = tmp_path / "run.json"
+    assert run(parse(["--headless", "--quiet", "--scenario", "question-4", "--seed", "0",
+                      "--json", str(out)])) == 0
+    epochs = json.loads(out.read_text())["epochs"]
+    window = make_window(seed=0)
+    press(qtbot, window, "Question: 4 points")
+    qtbot.waitUntil(lambda: window.metrics.latest.epoch == 20 and not window.bridge.running,
+                    timeout=60_000)
+    window.metrics.redraw()
+    history = {name: window.metrics.history(name)[-20:] for name in
+               ("epoch", "loss", "accuracy", "eval_accuracy", "w1", "w2", "b")}
+    np.testing.assert_array_equal(history["epoch"], [e["epoch"] for e in epochs])
+    for name in ("loss", "accuracy", "eval_accuracy", "b"):
+        np.testing.assert_array_equal(history[name], [e[name] for e in epochs], err_msg=name)
+    np.testing.assert_array_equal(np.column_stack([history["w1"], history["w2"]]),
+                                  [e["w"] for e in epochs])
