@@ -1,12 +1,15 @@
 """Command-line arguments shared by the window and the headless run.
 
-Turns argv into a ``TrainConfig`` and the starting points. Every user mistake becomes
+Turns argv into a ``TrainConfig`` and the starting points. Defaults are ``TrainConfig``'s own,
+so the window and the command line start alike; ``--scenario`` applies a scenario from
+``core.scenarios`` exactly as the window's button does. Every user mistake becomes
 ``UsageError`` with one line of text; ``main.py`` prints it and exits with status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +18,10 @@ import numpy as np
 from core.config import DEFAULT_LEARNING_RATES, OPTIMIZERS, ConfigError, TrainConfig
 from core.csv_io import DataFileError, load_csv
 from core.presets import DEFAULT_PRESET, PRESETS, make_preset
+from core.scenarios import SCENARIOS
 
 HEADLESS_DEFAULT_EPOCHS = 100
+_DEFAULTS = TrainConfig()  # the window's and the command line's defaults are the config's
 
 
 class UsageError(Exception):
@@ -39,6 +44,7 @@ class Options:
     json_path: Path | None
     screenshot: Path | None
     quiet: bool
+    scenario: str | None = None  # the scenario's name when --scenario chose the run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,22 +53,31 @@ def build_parser() -> argparse.ArgumentParser:
         description="Watch one sigmoid neuron learn. Without --headless, opens the window.",
     )
     parser.add_argument("--headless", action="store_true", help="train without a window")
+    parser.add_argument("--scenario", choices=list(SCENARIOS), metavar="NAME",
+                        help="run what the window's scenario button runs: its points (if it "
+                             "has its own) and its settings on top of the other options; "
+                             f"one of {', '.join(SCENARIOS)}")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--preset", choices=list(PRESETS),
                         help=f"data set (default {DEFAULT_PRESET})")
     source.add_argument("--data", type=Path, metavar="FILE.csv", help="points from a CSV x,y,label")
     parser.add_argument("--epochs", type=int, help="epoch limit (headless default "
-                        f"{HEADLESS_DEFAULT_EPOCHS}; window default 0 = until paused)")
-    parser.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd")
+                        f"{HEADLESS_DEFAULT_EPOCHS}; window default {_DEFAULTS.epochs} = until "
+                        "paused; overrides a scenario's)")
+    parser.add_argument("--optimizer", choices=OPTIMIZERS, default=_DEFAULTS.optimizer,
+                        help="default %(default)s")
     parser.add_argument("--lr", type=float,
                         help="learning rate (default: Keras's for the optimizer)")
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=_DEFAULTS.batch_size,
+                        help="default %(default)s")
     parser.add_argument("--batchnorm", action="store_true", help="BatchNormalization before Dense")
     parser.add_argument("--normalize", action="store_true",
                         help="Normalization adapted to the data")
-    parser.add_argument("--l2", type=float, default=0.0, help="L2 factor on the kernel")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--test-split", type=float, default=0.0, help="held-out fraction")
+    parser.add_argument("--l2", type=float, default=_DEFAULTS.l2,
+                        help="L2 factor on the kernel (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=_DEFAULTS.seed, help="default %(default)s")
+    parser.add_argument("--test-split", type=float, default=_DEFAULTS.test_split,
+                        help="held-out fraction (default %(default)s)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="headless: write all figures")
     parser.add_argument("--screenshot", type=Path, metavar="OUT.png",
                         help="render the window offscreen after training and save it")
@@ -73,22 +88,25 @@ def build_parser() -> argparse.ArgumentParser:
 def parse(argv: list[str]) -> Options:
     args = build_parser().parse_args(argv)
     headless = args.headless
-    epochs = args.epochs
-    if epochs is None:
-        epochs = HEADLESS_DEFAULT_EPOCHS if headless or args.screenshot else 0
-    if (headless or args.screenshot) and epochs < 1:
-        raise UsageError("--epochs must be at least 1 for a headless run")
+    trains_alone = headless or args.screenshot is not None  # no one there to press Pause
     if args.json and not headless:
         raise UsageError("--json needs --headless")
-    learning_rate = args.lr if args.lr is not None else DEFAULT_LEARNING_RATES[args.optimizer]
-    try:
-        config = TrainConfig(
-            optimizer=args.optimizer, learning_rate=learning_rate, batch_size=args.batch_size,
-            epochs=epochs, batchnorm=args.batchnorm, normalize=args.normalize, l2=args.l2,
-            seed=args.seed, test_split=args.test_split,
-        )
-    except ConfigError as error:
-        raise UsageError(str(error)) from None
+    config = _config(args, trains_alone)
+    scenario = SCENARIOS[args.scenario] if args.scenario else None
+    if scenario is not None:
+        if scenario.preset is not None and (args.preset or args.data):
+            given = "--preset" if args.preset else "--data"
+            raise UsageError(f"--scenario {scenario.name} brings its own points "
+                             f"({scenario.preset}); drop {given}")
+        # Exactly what the window's button does, except that an explicit --epochs wins.
+        config = _checked(lambda: scenario.config_from(config))
+        if args.epochs is not None:
+            config = config.with_changes(epochs=args.epochs)
+        elif trains_alone and config.epochs == 0:
+            raise UsageError(f"--scenario {scenario.name} trains until paused; give --epochs N "
+                             "for a headless run")
+    if trains_alone and config.epochs < 1:
+        raise UsageError("--epochs must be at least 1 for a headless run")
     if args.data is not None:
         try:
             xy, labels = load_csv(args.data)
@@ -98,7 +116,8 @@ def parse(argv: list[str]) -> Options:
         if headless and len(labels) == 0:  # the window can start empty; a run cannot
             raise UsageError(f"{args.data}: no points to train on (only a header)")
     else:
-        source, path = args.preset or DEFAULT_PRESET, None
+        preset = scenario.preset if scenario and scenario.preset else args.preset
+        source, path = preset or DEFAULT_PRESET, None
         xy, labels = make_preset(source, config.seed)
     for out in (args.json, args.screenshot):
         if out is not None and not out.resolve().parent.is_dir():
@@ -106,4 +125,24 @@ def parse(argv: list[str]) -> Options:
         if out is not None and out.is_dir():
             raise UsageError(f"{out}: is a folder, not a file name")
     return Options(config, xy, labels, source, path, headless, args.json, args.screenshot,
-                   args.quiet)
+                   args.quiet, scenario.name if scenario else None)
+
+
+def _config(args: argparse.Namespace, trains_alone: bool) -> TrainConfig:
+    """The config the flags describe (before any scenario)."""
+    epochs = args.epochs
+    if epochs is None:
+        epochs = HEADLESS_DEFAULT_EPOCHS if trains_alone else _DEFAULTS.epochs
+    learning_rate = args.lr if args.lr is not None else DEFAULT_LEARNING_RATES[args.optimizer]
+    return _checked(lambda: TrainConfig(
+        optimizer=args.optimizer, learning_rate=learning_rate, batch_size=args.batch_size,
+        epochs=epochs, batchnorm=args.batchnorm, normalize=args.normalize, l2=args.l2,
+        seed=args.seed, test_split=args.test_split,
+    ))
+
+
+def _checked(make: Callable[[], TrainConfig]) -> TrainConfig:
+    try:
+        return make()
+    except ConfigError as error:
+        raise UsageError(str(error)) from None

@@ -1,24 +1,31 @@
 """All training settings in one frozen, validated object.
 
 Defaults are Keras's own (SGD at 0.01, batch 32) so the app starts from what a newcomer gets
-by default. ``validate`` is the single place that knows the legal ranges and words the
-messages a user sees.
+by default; the command line takes its defaults from here too. The ``*_RANGE`` constants are
+the legal ranges, ``TrainConfig.problems`` is the single place that checks them and words the
+messages a user sees, and the controls span exactly these ranges. Policy that is not a range,
+such as the learning rate following the optimizer's default, is a method here
+(``with_optimizer``) so the window and tests share it.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad")
 
 # Keras's default learning rate for each optimizer, used when the user names none.
 DEFAULT_LEARNING_RATES = {"sgd": 0.01, "adam": 0.001, "rmsprop": 0.001, "adagrad": 0.001}
 
-LEARNING_RATE_RANGE = (1e-6, 1e3)
+# The legal range of every numeric setting: ``problems`` checks these and the controls span
+# exactly these, so the window never offers a value the config refuses (or hides a legal one).
+LEARNING_RATE_RANGE = (1e-6, 1e3)  # the low end is open: the rate must be above 0
 BATCH_SIZE_RANGE = (1, 1_000_000)
+EPOCH_LIMIT_RANGE = (0, 10**9)  # 0 = until paused
 L2_RANGE = (0.0, 10.0)
-TEST_SPLIT_RANGE = (0.0, 0.9)
+SEED_RANGE = (0, 2**31 - 1)  # a signed 32-bit int: every seed API and input box takes it
+TEST_SPLIT_RANGE = (0.0, 0.9)  # at least a tenth of the points stays for training
 
 # Settings that change the Keras model's structure or its initial state: changing one of these
 # means a new model (new weights). Everything else is applied to the running model.
@@ -33,7 +40,7 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class TrainConfig:
     optimizer: str = "sgd"
-    learning_rate: float = 0.01
+    learning_rate: float = DEFAULT_LEARNING_RATES["sgd"]
     batch_size: int = 32
     epochs: int = 0  # epoch limit; 0 = until paused
     batchnorm: bool = False
@@ -54,14 +61,23 @@ class TrainConfig:
             out.append(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not '{self.optimizer}'")
         out += _check_range("learning rate", self.learning_rate, LEARNING_RATE_RANGE, low_open=True)
         out += _check_int("batch size", self.batch_size, *BATCH_SIZE_RANGE)
-        out += _check_int("epoch limit", self.epochs, 0, 10**9)
+        out += _check_int("epoch limit", self.epochs, *EPOCH_LIMIT_RANGE)
         out += _check_range("L2 factor", self.l2, L2_RANGE)
-        out += _check_int("seed", self.seed, 0, 2**31 - 1)
+        out += _check_int("seed", self.seed, *SEED_RANGE)
         out += _check_range("test split", self.test_split, TEST_SPLIT_RANGE)
         return out
 
     def with_changes(self, **changes: object) -> TrainConfig:
         return replace(self, **changes)
+
+    def with_optimizer(self, optimizer: str) -> TrainConfig:
+        """Switch optimizer; a rate still at the old optimizer's Keras default follows to the
+        new one's (SGD 0.01 -> Adam 0.001), while a rate the user chose stays."""
+        learning_rate = self.learning_rate
+        if optimizer != self.optimizer and learning_rate == DEFAULT_LEARNING_RATES.get(
+                self.optimizer):
+            learning_rate = DEFAULT_LEARNING_RATES.get(optimizer, learning_rate)
+        return replace(self, optimizer=optimizer, learning_rate=learning_rate)
 
     def needs_rebuild(self, other: TrainConfig) -> bool:
         """True when going from self to other needs a new model."""
@@ -73,10 +89,6 @@ class TrainConfig:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
-
-    @classmethod
-    def field_names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
 
 
 def _check_range(

@@ -1,13 +1,15 @@
 """The settings panel: data set, optimizer and model options, and one-click scenarios.
 
 It holds no state of its own beyond its widgets: ``show_config`` fills them, and every edit
-is reported as a whole new ``TrainConfig`` (validated by core) through ``configEdited``.
+is reported as a whole new ``TrainConfig`` (validated by core) through ``configEdited``. Policy
+lives in core: every range comes from ``core.config`` (the widgets span exactly what the config
+accepts), the learning rate following the optimizer's default is ``TrainConfig.with_optimizer``,
+and the scenario buttons are built from ``core.scenarios.SCENARIOS``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
@@ -29,61 +31,29 @@ from PyQt6.QtWidgets import (
 
 from core.config import (
     BATCH_SIZE_RANGE,
-    DEFAULT_LEARNING_RATES,
+    EPOCH_LIMIT_RANGE,
+    L2_RANGE,
     LEARNING_RATE_RANGE,
     OPTIMIZERS,
+    SEED_RANGE,
+    TEST_SPLIT_RANGE,
     ConfigError,
     TrainConfig,
 )
 from core.presets import PRESETS
+from core.scenarios import SCENARIOS, Scenario
 
-_LR_SLIDER_STEPS_PER_DECADE = 20
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Controls", text)
+LR_SLIDER_STEPS_PER_DECADE = 20
 
 
-@dataclass(frozen=True)
-class Scenario:
-    """A preset plus settings from the question or its answers: one click reproduces it."""
-
-    title: str
-    tooltip: str
-    preset: str | None  # None keeps the current points
-    changes: dict
+def scenario_title(scenario: Scenario) -> str:
+    """The scenario's button text in the user's language (core keeps it in English)."""
+    return QCoreApplication.translate("Scenarios", scenario.title)
 
 
-def scenarios() -> list[Scenario]:
-    return [
-        Scenario(_tr("Question: 4 points"),
-                 _tr("The question's code: BatchNormalization + Adam (rate 0.001), 20 epochs. "
-                     "Watch fit's accuracy and predict's accuracy disagree."),
-                 "seed-4", {"optimizer": "adam", "learning_rate": 0.001, "batchnorm": True,
-                            "normalize": False, "epochs": 20}),
-        Scenario(_tr("Question: 2000 points"),
-                 _tr("x runs to 999 while y is 0 or 1: the unscaled feature saturates the "
-                     "sigmoid and accuracy stays near 50% (Adam, 5 epochs). The question's "
-                     "code also had BatchNormalization, which rescales the features per batch "
-                     "and, with Keras 3, often rescues this run; tick it to compare."),
-                 "seed-2000", {"optimizer": "adam", "learning_rate": 0.001, "batchnorm": False,
-                               "normalize": False, "epochs": 5}),
-        Scenario(_tr("Fix: remove BatchNormalization"),
-                 _tr("Training and predict then use the same function."),
-                 None, {"batchnorm": False}),
-        Scenario(_tr("Fix: normalize inputs"),
-                 _tr("A Normalization layer adapted to the points puts x and y on one scale; "
-                     "with a rate of 0.01 for 20 epochs the 2000 points are learnt fully."),
-                 None, {"normalize": True, "learning_rate": 0.01, "epochs": 20}),
-        Scenario(_tr("Fix: SGD, rate 0.5"),
-                 _tr("Plain gradient descent with a rate large enough to move in a few epochs."),
-                 None, {"optimizer": "sgd", "learning_rate": 0.5, "epochs": 0}),
-        Scenario(_tr("Answer: noisy corners"),
-                 _tr("The answer's fix: 1000 noisy points around the corners, no "
-                     "BatchNormalization, SGD, 20 epochs (reaches about 90%)."),
-                 "noisy-corners", {"optimizer": "sgd", "learning_rate": 0.01,
-                                   "batchnorm": False, "normalize": False, "epochs": 20}),
-    ]
+def scenario_explanation(scenario: Scenario) -> str:
+    """Why the scenario behaves as it does, translated: the button's tooltip."""
+    return QCoreApplication.translate("Scenarios", scenario.explanation)
 
 
 class _KeysStayInInputs(QObject):
@@ -105,7 +75,7 @@ class _KeysStayInInputs(QObject):
 class ControlsPanel(QWidget):
     configEdited = pyqtSignal(object)  # TrainConfig
     presetChosen = pyqtSignal(str)
-    scenarioChosen = pyqtSignal(object)  # Scenario
+    scenarioChosen = pyqtSignal(object)  # core.scenarios.Scenario
     problem = pyqtSignal(str)  # an invalid setting, for the status bar
 
     def __init__(self, config: TrainConfig, parent=None) -> None:
@@ -125,7 +95,7 @@ class ControlsPanel(QWidget):
         self.preset.setToolTip(self.tr("Replace the points with a named data set (undoable)"))
         self.preset.activated.connect(lambda i: self.presetChosen.emit(self.preset.itemData(i)))
         data_form.addRow(self.tr("Preset"), self.preset)
-        self.test_split = self._double(0.0, 0.9, 0.05, 2,
+        self.test_split = self._double(TEST_SPLIT_RANGE, 0.05, 2,
                                        self.tr("Fraction of points held out for testing"))
         data_form.addRow(self.tr("Test split"), self.test_split)
         outer.addWidget(data_box)
@@ -140,9 +110,8 @@ class ControlsPanel(QWidget):
 
         lr_row = QHBoxLayout()
         self.lr_slider = QSlider(Qt.Orientation.Horizontal)
-        low, high = (math.log10(v) for v in (1e-5, 10.0))
-        self.lr_slider.setRange(int(low * _LR_SLIDER_STEPS_PER_DECADE),
-                                int(high * _LR_SLIDER_STEPS_PER_DECADE))
+        self.lr_slider.setRange(*(round(math.log10(v) * LR_SLIDER_STEPS_PER_DECADE)
+                                  for v in LEARNING_RATE_RANGE))
         self.lr_slider.setToolTip(self.tr("Learning rate on a log scale (applies live)"))
         self.lr_slider.valueChanged.connect(self._slider_moved)
         self.learning_rate = QDoubleSpinBox()
@@ -163,7 +132,7 @@ class ControlsPanel(QWidget):
         self.batch_size.setKeyboardTracking(False)
         form.addRow(self.tr("Batch size"), self.batch_size)
         self.epochs = QSpinBox()
-        self.epochs.setRange(0, 10**9)
+        self.epochs.setRange(*EPOCH_LIMIT_RANGE)
         self.epochs.setSpecialValueText(self.tr("until paused"))
         self.epochs.setToolTip(self.tr("Pause after this many epochs (0 = until paused)"))
         self.epochs.valueChanged.connect(self._edited)
@@ -181,10 +150,10 @@ class ControlsPanel(QWidget):
             "keras.layers.Normalization adapted to the current points (new model)"))
         self.normalize.toggled.connect(self._edited)
         form.addRow(self.normalize)
-        self.l2 = self._double(0.0, 10.0, 0.001, 4, self.tr("L2 penalty on the kernel (new model)"))
+        self.l2 = self._double(L2_RANGE, 0.001, 4, self.tr("L2 penalty on the kernel (new model)"))
         form.addRow(self.tr("L2"), self.l2)
         self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setRange(*SEED_RANGE)
         self.seed.setToolTip(self.tr("Seed for initial weights, shuffling and the split"))
         self.seed.valueChanged.connect(self._edited)
         self.seed.setKeyboardTracking(False)  # one new model for 123, not three
@@ -193,9 +162,10 @@ class ControlsPanel(QWidget):
 
         scenario_box = QGroupBox(self.tr("Scenarios and fixes"))
         scenario_layout = QVBoxLayout(scenario_box)
-        for scenario in scenarios():
-            button = QPushButton(scenario.title)
-            button.setToolTip(scenario.tooltip)
+        for scenario in SCENARIOS.values():
+            button = QPushButton(scenario_title(scenario))
+            button.setToolTip(scenario_explanation(scenario))
+            button.setObjectName(f"scenario-{scenario.name}")
             button.clicked.connect(lambda _=False, s=scenario: self.scenarioChosen.emit(s))
             scenario_layout.addWidget(button)
         outer.addWidget(scenario_box)
@@ -206,9 +176,10 @@ class ControlsPanel(QWidget):
                 widget.installEventFilter(self._keep_keys)
         self.show_config(config)
 
-    def _double(self, low, high, step, decimals, tooltip) -> QDoubleSpinBox:
+    def _double(self, bounds: tuple[float, float], step: float, decimals: int,
+                tooltip: str) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
-        box.setRange(low, high)
+        box.setRange(*bounds)
         box.setSingleStep(step)
         box.setDecimals(decimals)
         box.setToolTip(tooltip)
@@ -242,33 +213,28 @@ class ControlsPanel(QWidget):
 
     def _sync_slider(self, learning_rate: float) -> None:
         blocked = self.lr_slider.blockSignals(True)
-        self.lr_slider.setValue(round(math.log10(learning_rate) * _LR_SLIDER_STEPS_PER_DECADE))
+        self.lr_slider.setValue(round(math.log10(learning_rate) * LR_SLIDER_STEPS_PER_DECADE))
         self.lr_slider.blockSignals(blocked)
 
     def _slider_moved(self, value: int) -> None:
-        rate = 10 ** (value / _LR_SLIDER_STEPS_PER_DECADE)
+        rate = 10 ** (value / LR_SLIDER_STEPS_PER_DECADE)
         self.learning_rate.setValue(float(f"{rate:.2g}"))
 
     def _edited(self, *_args) -> None:
         if self._filling:
             return
-        optimizer = self.optimizer.currentText()
-        learning_rate = self.learning_rate.value()
-        if optimizer != self._config.optimizer and learning_rate == DEFAULT_LEARNING_RATES.get(
-                self._config.optimizer):
-            learning_rate = DEFAULT_LEARNING_RATES[optimizer]  # follow Keras's default
         try:
-            config = TrainConfig(
-                optimizer=optimizer, learning_rate=learning_rate,
+            config = self._config.with_changes(
+                learning_rate=self.learning_rate.value(),
                 batch_size=self.batch_size.value(), epochs=self.epochs.value(),
                 batchnorm=self.batchnorm.isChecked(), normalize=self.normalize.isChecked(),
                 l2=round(self.l2.value(), 6), seed=self.seed.value(),
                 test_split=round(self.test_split.value(), 4),
-            )
+            ).with_optimizer(self.optimizer.currentText())
         except ConfigError as error:
             self.problem.emit(str(error))
             return
-        if learning_rate != self.learning_rate.value():
+        if config.learning_rate != self.learning_rate.value():  # followed the optimizer
             self.show_config(config)
         self._sync_slider(config.learning_rate)
         self._config = config
