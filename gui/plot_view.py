@@ -13,12 +13,12 @@ from PyQt6.QtWidgets import QGraphicsItem
 
 from core.dataset import DataSnapshot
 from core.geometry import clip_line, logit, probability_grid
-from core.stats import EpochStats
+from core.record import EpochStats
 from gui import style
 
 MAP_RESOLUTION = 160  # cells per side of the probability map
 GRAB_PIXELS = 10  # how close a press must be to a point to drag it
-ERASE_PIXELS = 30  # erasing takes the nearest point only if it is this close to the click
+ERASE_PIXELS = 30  # erasing takes the point nearest on screen only if it is this close
 MAX_RINGS = 5000  # misclassified points ringed at most
 
 
@@ -26,6 +26,18 @@ class Brush:
     CLASS1 = "class1"
     CLASS0 = "class0"
     ERASE = "erase"
+
+
+class _Markers(pg.ScatterPlotItem):
+    """A scatter item that leaves every click to the plot.
+
+    pyqtgraph's ScatterPlotItem accepts a left click that lands on a marker (to emit its own
+    ``sigClicked``); the scene then reports the click as accepted and ``PlotView._clicked``
+    must ignore it, so adding, Ctrl+click and the Erase brush silently did nothing on a point.
+    The plot decides what a click means, so markers never take one."""
+
+    def mouseClickEvent(self, ev):  # noqa: N802 - pyqtgraph naming
+        ev.ignore()
 
 
 class _DataViewBox(pg.ViewBox):
@@ -54,7 +66,7 @@ class _DataViewBox(pg.ViewBox):
 
 class PlotView(pg.PlotWidget):
     pointAdded = pyqtSignal(float, float, int)  # x, y, label
-    pointRemoved = pyqtSignal(float, float)  # remove the point nearest to (x, y)
+    pointRemoved = pyqtSignal(int)  # index of the point under the cursor
     pointMoved = pyqtSignal(int, float, float, bool)  # index, x, y, part of the same drag
     hint = pyqtSignal(str)  # a one-line explanation for the status bar
 
@@ -65,7 +77,6 @@ class PlotView(pg.PlotWidget):
         self._xy = np.empty((0, 2))
         self._labels = np.empty(0, dtype=np.int8)
         self._stats: EpochStats | None = None
-        self._wrong_count = 0
         item = self.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()  # pyqtgraph's "A": the F key and Fit view do this, and say so
@@ -93,7 +104,7 @@ class PlotView(pg.PlotWidget):
 
         self._scatters = {}
         for label in (0, 1):
-            scatter = pg.ScatterPlotItem(
+            scatter = _Markers(
                 size=9, symbol=style.CLASS_SYMBOLS[label],
                 pen=pg.mkPen("#222222", width=0.8), brush=pg.mkBrush(style.CLASS_COLORS[label]),
             )
@@ -104,8 +115,8 @@ class PlotView(pg.PlotWidget):
             scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.addItem(scatter)
             self._scatters[label] = scatter
-        self._wrong = pg.ScatterPlotItem(size=16, symbol="o", brush=None,
-                                         pen=pg.mkPen(style.MISCLASSIFIED_COLOR, width=2))
+        self._wrong = _Markers(size=16, symbol="o", brush=None,
+                               pen=pg.mkPen(style.MISCLASSIFIED_COLOR, width=2))
         self._wrong.setZValue(20)
         self.addItem(self._wrong)
         self._line = pg.PlotCurveItem(pen=pg.mkPen(style.LINE_COLOR, width=2.5))
@@ -191,9 +202,6 @@ class PlotView(pg.PlotWidget):
         """The decision line's end points as drawn (for tests and screenshots)."""
         return self._line.getData()
 
-    def misclassified_count(self) -> int:
-        return self._wrong_count
-
     # --- geometry helpers for gestures ----------------------------------------------------
     def to_view(self, scene_pos: QPointF) -> QPointF:
         return self._view_box.mapSceneToView(scene_pos)
@@ -224,10 +232,13 @@ class PlotView(pg.PlotWidget):
         button = event.button()
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
         if button == Qt.MouseButton.LeftButton and (ctrl or self.brush == Brush.ERASE):
-            if self.point_near(event.scenePos(), ERASE_PIXELS) is None:
+            # By index, measured in pixels: with stretched axes the nearest point in data
+            # units can be far away on screen.
+            index = self.point_near(event.scenePos(), ERASE_PIXELS)
+            if index is None:
                 self.hint.emit(self.tr("No point near the click to remove"))
             else:
-                self.pointRemoved.emit(x, y)
+                self.pointRemoved.emit(index)
         elif button == Qt.MouseButton.LeftButton:
             self.pointAdded.emit(x, y, 0 if self.brush == Brush.CLASS0 else 1)
         elif button == Qt.MouseButton.RightButton:
@@ -277,7 +288,6 @@ class PlotView(pg.PlotWidget):
         if self._stats is not None and len(self._xy):
             predicted = logit(self._stats.line, self._xy) > 0
             wrong = self._xy[predicted != (self._labels == 1)]
-        self._wrong_count = len(wrong)
         shown = wrong if len(wrong) <= MAX_RINGS else wrong[:0]
         self._wrong.setData(x=shown[:, 0], y=shown[:, 1])
         text = self.tr("misclassified by predict: {0}").format(len(wrong))
