@@ -3,7 +3,8 @@
 Every change goes through a small invertible operation so undo/redo is exact, and bumps
 ``version`` so readers can tell cheaply whether they need a fresh snapshot. Each point carries a
 stable integer id; the test split is derived from it, so adding a point never reshuffles which of
-the existing points are held out.
+the existing points are held out. ``undo_position()`` names the current place in the undo
+history, so a document can tell when the points are back where they were saved.
 """
 
 from __future__ import annotations
@@ -41,7 +42,12 @@ class _State:
 
 
 class _Operation:
-    """An edit that can be applied and reverted on a ``_State``."""
+    """An edit that can be applied and reverted on a ``_State``.
+
+    ``serial`` is unique per edit (and renewed when a drag folds another move into it), so the
+    serial of the newest applied edit identifies the points reachable by undo and redo."""
+
+    serial = 0
 
     def apply(self, state: _State) -> None:
         raise NotImplementedError
@@ -113,17 +119,18 @@ class Dataset:
         self._undo: list[_Operation] = []
         self._redo: list[_Operation] = []
         self._next_id = 0
+        self._next_serial = 1
         self._version = 0
-        self._listeners: list[Callable[[int], None]] = []
+        self._listeners: list[Callable[[], None]] = []
         if xy is not None and labels is not None:
             self._state = self._make_state(xy, labels)
 
-    def subscribe(self, listener: Callable[[int], None]) -> None:
-        """Call ``listener(version)`` after every change, on the editing thread and under the
-        data lock: listeners must only record or signal, never call back into the data set."""
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` after every change, on the editing thread and under the data
+        lock: listeners must only record or signal, never call back into the data set."""
         self._listeners.append(listener)
 
-    def unsubscribe(self, listener: Callable[[int], None]) -> None:
+    def unsubscribe(self, listener: Callable[[], None]) -> None:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
@@ -151,13 +158,13 @@ class Dataset:
     def can_redo(self) -> bool:
         return bool(self._redo)
 
-    def nearest(self, x: float, y: float) -> int | None:
-        """Index of the point closest to (x, y), or None when there are no points."""
+    def undo_position(self) -> int:
+        """Where the points stand in the undo history: equal positions mean equal points.
+
+        0 before any edit. Undoing back to an earlier edit gives that edit's position again;
+        a new edit, or a drag that continues (``move(merge=True)``), gives a new one."""
         with self._lock:
-            if not len(self._state.labels):
-                return None
-            d2 = np.sum((self._state.xy - (x, y)) ** 2, axis=1)
-            return int(np.argmin(d2))
+            return self._undo[-1].serial if self._undo else 0
 
     def point(self, index: int) -> tuple[float, float, int]:
         with self._lock:
@@ -182,14 +189,6 @@ class Dataset:
             )
             self._do(_Delete(insert))
 
-    def remove_nearest(self, x: float, y: float) -> int | None:
-        """Remove the point closest to (x, y); returns the removed index (None if empty)."""
-        with self._lock:
-            index = self.nearest(x, y)
-            if index is not None:
-                self.remove(index)
-            return index
-
     def move(self, index: int, x: float, y: float, *, merge: bool = False) -> None:
         """Move a point. ``merge`` folds this move into the previous move of the same point,
         so a whole drag is one undo step."""
@@ -199,6 +198,7 @@ class Dataset:
             last = self._undo[-1] if self._undo else None
             if merge and isinstance(last, _Move) and last.index == index:
                 last.new = new
+                last.serial = self._take_serial()  # other points than at the old position
                 last.apply(self._state)
                 self._redo.clear()
                 self._changed()
@@ -238,6 +238,7 @@ class Dataset:
 
     # --- internals -----------------------------------------------------------------------
     def _do(self, op: _Operation) -> None:
+        op.serial = self._take_serial()
         op.apply(self._state)
         self._undo.append(op)
         self._redo.clear()
@@ -246,7 +247,11 @@ class Dataset:
     def _changed(self) -> None:
         self._version += 1
         for listener in list(self._listeners):
-            listener(self._version)
+            listener()
+
+    def _take_serial(self) -> int:
+        self._next_serial += 1
+        return self._next_serial - 1
 
     def _take_id(self) -> int:
         self._next_id += 1

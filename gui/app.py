@@ -7,17 +7,33 @@ import sys
 
 from core.cli import Options
 from core.dataset import Dataset
+from core.document import Document
+from core.scenarios import SCENARIOS
+from core.trainer import TrainerState
 
 
 def _make_window(options: Options):
     from gui.main_window import MainWindow
 
-    dataset = Dataset(options.xy, options.labels)
-    return MainWindow(dataset, options.config, options.source, options.source_path)
+    document = Document(Dataset(options.xy, options.labels), path=options.source_path,
+                        preset=None if options.source_path else options.source)
+    return MainWindow(document, options.config)
+
+
+def open_window(options: Options):
+    """Show the window on the options' points; it trains at once only for ``--scenario``, as
+    the scenario's button would (and says why in the status bar)."""
+    window = _make_window(options)
+    window.show()
+    window.bridge.prepare()  # TensorFlow loads on the trainer thread, after the window shows
+    if options.scenario is not None:
+        window.show_scenario_started(SCENARIOS[options.scenario])
+        window.bridge.start()
+    return window
 
 
 def run_app(options: Options) -> int:
-    """Open the window on the given data, training paused; returns the exit status."""
+    """Open the window on the given data; returns the exit status."""
     from gui.preflight import problem
 
     if options.screenshot is not None:
@@ -28,17 +44,18 @@ def run_app(options: Options) -> int:
         return 1
     from PyQt6.QtWidgets import QApplication
 
+    from gui.style import app_icon
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Neuron Lab")
-    window = _make_window(options)
-    window.show()
-    window.bridge.prepare()  # TensorFlow loads on the trainer thread, after the window shows
+    app.setWindowIcon(app_icon())  # task switchers and docks show the application's icon
+    window = open_window(options)
     status = app.exec()
-    _delete(app, window)
+    dispose_window(app, window)
     return status
 
 
-def _delete(app, window) -> None:
+def dispose_window(app, window) -> None:
     """Destroy the window while QApplication still exists. Left to interpreter shutdown, Qt
     and pyqtgraph objects are torn down in no particular order, which can crash the process
     after everything is done (seen rarely, as a segmentation fault at exit)."""
@@ -58,10 +75,12 @@ def save_screenshot(options: Options, timeout_ms: int = 600_000) -> int:
     window = _make_window(options)
     window.show()
     loop = QEventLoop()
-    finished = {"state": ""}
+    finished: dict[str, TrainerState | None] = {"state": None}
+    settled = (TrainerState.PAUSED, TrainerState.DIVERGED, TrainerState.ERROR,
+               TrainerState.WAITING)
 
-    def on_state(state: str, message: str) -> None:
-        if state in ("paused", "diverged", "error", "waiting") and not window.bridge.running:
+    def on_state(state: TrainerState, message: str) -> None:
+        if state in settled and not window.bridge.running:
             finished["state"] = state
             QTimer.singleShot(100, loop.quit)  # let the last frame render
 
@@ -73,11 +92,12 @@ def save_screenshot(options: Options, timeout_ms: int = 600_000) -> int:
     app.processEvents()
     saved = window.grab().save(str(options.screenshot), "PNG")
     window.close()
-    _delete(app, window)
+    dispose_window(app, window)
     if not saved:
         print(f"neuron-lab: error: could not write {options.screenshot}", file=sys.stderr)
         return 2
-    if finished["state"] != "paused":
-        print(f"neuron-lab: screenshot taken with training {finished['state'] or 'unfinished'}",
-              file=sys.stderr)
+    state = finished["state"]
+    if state != TrainerState.PAUSED:
+        shown = state.value if state else "unfinished"
+        print(f"neuron-lab: screenshot taken with training {shown}", file=sys.stderr)
     return 0

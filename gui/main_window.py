@@ -1,70 +1,50 @@
-"""The main window: wires the views, the controls and the training bridge together.
+"""The main window: wires the document, the views, the controls and the training bridge.
 
-It owns the ``Dataset`` and the ``TrainingBridge``; gestures become dataset edits or trainer
-commands, and trainer reports become ``render`` calls. No training maths lives here.
+Gestures become document edits or trainer commands, and trainer reports become ``render``
+calls. Files and the unsaved question live in ``file_actions``, the status bar's labels in
+``status_bar``, background work in ``background``; no training maths lives here.
 """
 
 from __future__ import annotations
 
 import html
 import sys
-import time
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-from PyQt6.QtCore import Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QEvent, QObject, Qt, QTimer
 from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PyQt6.QtWidgets import (
-    QFileDialog,
-    QFrame,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QScrollArea,
-    QSplitter,
-    QToolBar,
-)
+from PyQt6.QtWidgets import QFrame, QMainWindow, QScrollArea, QSplitter, QToolBar
 
 from core.config import TrainConfig
-from core.csv_io import DataFileError, load_csv, save_csv
-from core.dataset import Dataset
-from core.presets import make_preset
+from core.document import Document
+from core.record import EpochBatch, EpochStats
 from core.reference import Reference, logistic_regression
-from core.stats import EpochBatch, EpochStats
+from core.scenarios import Scenario
 from core.trainer import TrainerState
 from gui import style
-from gui.controls import ControlsPanel, Scenario
+from gui.background import BackgroundWorker
+from gui.controls import ControlsPanel, scenario_explanation
+from gui.file_actions import FileActions
 from gui.metrics_view import MetricsView
 from gui.plot_view import Brush, PlotView
+from gui.status_bar import StatusLabels
 from gui.training_bridge import TrainingBridge
 
 
 class MainWindow(QMainWindow):
-    referenceReady = pyqtSignal(object, int)  # Reference | None, data version it describes
-
-    def __init__(self, dataset: Dataset, config: TrainConfig, source: str = "",
-                 source_path: Path | None = None) -> None:
+    def __init__(self, document: Document, config: TrainConfig) -> None:
         super().__init__()
-        self.dataset = dataset
-        self.bridge = TrainingBridge(dataset, config, self)
-        self._file: Path | None = source_path
-        self._preset: str | None = None if source_path else (source or None)
+        self.document = document
+        self.dataset = document.dataset
+        self.bridge = TrainingBridge(self.dataset, config, self)
         self._latest: EpochStats | None = None
-        self._state = TrainerState.IDLE.value
-        self._rates: deque[tuple[float, int]] = deque(maxlen=120)
         self._points_dirty = False
-        self._saved_version = dataset.version  # points as loaded or saved: nothing to lose
-        # scikit-learn fits off the GUI thread (100,000 points take a noticeable moment); one
-        # fit at a time, and one more queued when the points changed meanwhile.
-        self._reference_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reference")
-        self._reference_busy = False
-        self._reference_stale = False
+        # scikit-learn fits off the GUI thread: 100,000 points take a noticeable moment.
+        self._reference = BackgroundWorker("reference", self)
 
         self.plot = PlotView()
         self.metrics = MetricsView()
         self.controls = ControlsPanel(config)
-        self.controls.show_config(config, preset=None if source_path else source)
+        self.controls.show_config(config, preset=document.preset)
         scroller = QScrollArea()
         scroller.setWidget(self.controls)
         scroller.setWidgetResizable(True)
@@ -77,25 +57,30 @@ class MainWindow(QMainWindow):
         splitter.setSizes([300, 600, 380])
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)
+        self.status = StatusLabels(self.statusBar())
+        self.files = FileActions(self, document, self.status)
         self._build_actions()
-        self._build_status_bar()
+        self.setWindowIcon(style.app_icon())
 
-        self.plot.pointAdded.connect(self._add_point)
-        self.plot.pointRemoved.connect(self._remove_point)
-        self.plot.hint.connect(lambda text: self.statusBar().showMessage(text, 4000))
-        self.plot.pointMoved.connect(self._move_point)
+        self.plot.viewport().installEventFilter(self)  # see eventFilter
+        self.plot.pointAdded.connect(self.dataset.add)
+        self.plot.pointRemoved.connect(self.dataset.remove)  # the index under the cursor
+        self.plot.pointMoved.connect(
+            lambda index, x, y, merge: self.dataset.move(index, x, y, merge=merge))
+        self.plot.hint.connect(lambda text: self.status.message(text, 4000))
         self.controls.configEdited.connect(self._config_edited)
         self.controls.presetChosen.connect(self.load_preset)
         self.controls.scenarioChosen.connect(self.apply_scenario)
-        self.controls.problem.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.referenceReady.connect(self._reference_arrived)
+        self.controls.problem.connect(lambda text: self.status.message(text, 8000))
+        self.files.loaded.connect(self._document_loaded)
+        self._reference.finished.connect(self._reference_arrived)
         self.bridge.epochsReady.connect(self._epochs_arrived)
         self.bridge.stateChanged.connect(self._state_changed)
-        dataset.subscribe(self._data_changed)
+        self.dataset.subscribe(self._data_changed)
 
-        self._render_points()
-        self.plot.fit_to_data()
-        self._update_title()
+        self.fit_view()
+        self.files.update_title()
+        self._render_status()
         self.resize(1280, 820)
         self.plot.setFocus()
 
@@ -120,7 +105,7 @@ class MainWindow(QMainWindow):
                                          tr("Train / pause"))
         self.step_action = self._action(tr("Step"), ["S", "Right"], self.bridge.step,
                                         tr("Train exactly one epoch"))
-        self.reset_action = self._action(tr("Reset"), "R", self._reset,
+        self.reset_action = self._action(tr("Reset"), "R", self.bridge.reset,
                                          tr("New initial weights, epoch 0"))
         self.clear_action = self._action(tr("Clear"), "Ctrl+Backspace", self.dataset.clear,
                                          tr("Remove all points (undoable)"))
@@ -128,11 +113,11 @@ class MainWindow(QMainWindow):
                                         tr("Undo the last edit of the points"))
         self.redo_action = self._action(tr("Redo"), ["Ctrl+Shift+Z", "Ctrl+Y"], self.dataset.redo,
                                         tr("Redo"))
-        self.fit_action = self._action(tr("Fit view"), "F", self.plot.fit_to_data,
+        self.fit_action = self._action(tr("Fit view"), "F", self.fit_view,
                                        tr("Fit the view to the points"))
-        self.open_action = self._action(tr("Open…"), "Ctrl+O", self.open_file,
+        self.open_action = self._action(tr("Open…"), "Ctrl+O", self.files.open_file,
                                         tr("Load points from a CSV file (x,y,label)"))
-        self.save_action = self._action(tr("Save…"), "Ctrl+S", self.save_file,
+        self.save_action = self._action(tr("Save…"), "Ctrl+S", self.files.save_file,
                                         tr("Save the points as CSV"))
         self.quit_action = self._action(tr("Quit"), "Ctrl+Q", self.close, tr("Quit"))
         self.reference_action = self._action(
@@ -145,7 +130,7 @@ class MainWindow(QMainWindow):
         for brush, text, key, tip in (
             (Brush.CLASS1, tr("Class 1"), "1", tr("Left click adds class 1")),
             (Brush.CLASS0, tr("Class 0"), "0", tr("Left click adds class 0")),
-            (Brush.ERASE, tr("Erase"), "E", tr("Left click removes the nearest point")),
+            (Brush.ERASE, tr("Erase"), "E", tr("Left click removes the point under the cursor")),
         ):
             action = self._action(text, key, lambda _=False, b=brush: self.set_brush(b), tip)
             action.setCheckable(True)
@@ -162,36 +147,21 @@ class MainWindow(QMainWindow):
         for action in (self.train_action, self.step_action, self.reset_action, None,
                        *self.brush_actions.values(), self.clear_action, None, self.undo_action,
                        self.redo_action, self.fit_action, None, self.reference_action,
-                       None, self.open_action,
-                       self.save_action):
+                       None, self.open_action, self.save_action):
             if action is None:
                 toolbar.addSeparator()
             else:
                 toolbar.addAction(action)
         self.addToolBar(toolbar)
-        menu = self.menuBar().addMenu(tr("&File"))
-        for action in (self.open_action, self.save_action, self.quit_action):
-            menu.addAction(action)
-        menu = self.menuBar().addMenu(tr("&Train"))
-        for action in (self.train_action, self.step_action, self.reset_action):
-            menu.addAction(action)
-        menu = self.menuBar().addMenu(tr("&Edit"))
-        for action in (self.undo_action, self.redo_action, self.clear_action,
-                       *self.brush_actions.values(), self.fit_action):
-            menu.addAction(action)
-
-    def _build_status_bar(self) -> None:
-        self._points_label = QLabel()
-        self._epoch_label = QLabel()
-        self._rate_label = QLabel()
-        self._state_label = QLabel()
-        for label, sample in ((self._points_label, "class 0: 000000   class 1: 000000"),
-                              (self._epoch_label, "epoch 0000000"),
-                              (self._rate_label, "000000 epochs/s"),
-                              (self._state_label, "loading TensorFlow…")):
-            # Wide enough for their longest text, so updates never re-layout the window.
-            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(sample) + 8)
-            self.statusBar().addPermanentWidget(label)
+        for title, actions in (
+            (tr("&File"), (self.open_action, self.save_action, self.quit_action)),
+            (tr("&Train"), (self.train_action, self.step_action, self.reset_action)),
+            (tr("&Edit"), (self.undo_action, self.redo_action, self.clear_action,
+                           *self.brush_actions.values(), self.fit_action)),
+        ):
+            menu = self.menuBar().addMenu(title)
+            for action in actions:
+                menu.addAction(action)
 
     # --- user intent ---------------------------------------------------------------------------
     def toggle_training(self) -> None:
@@ -205,86 +175,31 @@ class MainWindow(QMainWindow):
     def load_preset(self, name: str) -> bool:
         """Replace the points with a preset; False (and nothing changed) when the user keeps
         the edited points."""
-        config = self.bridge.config
-        if not self._may_discard_points():
-            self.controls.show_preset(self._preset)  # the chooser had already moved
+        if not self.files.load_preset(name, self.bridge.config.seed):
+            self.controls.show_preset(self.document.preset)  # the chooser had already moved
             return False
-        self.dataset.replace(*make_preset(name, config.seed))
-        self._saved_version = self.dataset.version
-        self._file = None
-        self._preset = name
-        self.controls.show_config(config, preset=name)
-        self.plot.fit_to_data()
-        self._update_title()
         return True
 
     def apply_scenario(self, scenario: Scenario) -> None:
-        config = self.bridge.config.with_changes(**scenario.changes)
-        if scenario.preset is not None and not self.load_preset(scenario.preset):
+        """Load the scenario's preset (asking first), then train its config from epoch 0."""
+        config = scenario.config_from(self.bridge.config)
+        if scenario.preset is not None and not self.files.load_preset(scenario.preset,
+                                                                      config.seed):
+            self.controls.show_preset(self.document.preset)
             return  # the user kept their edited points: change nothing
-        self.bridge.pause()
         self.controls.show_config(config, preset=scenario.preset)
-        self.bridge.set_config(config)
-        self.bridge.reset()
-        self.bridge.start()
-        self.statusBar().showMessage(scenario.tooltip, 10000)
+        self.bridge.restart(config)
+        self.show_scenario_started(scenario)
 
-    def open_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open points"), "",
-                                              self.tr("CSV files (*.csv);;All files (*)"))
-        if path:
-            self.load_file(Path(path))
+    def show_scenario_started(self, scenario: Scenario) -> None:
+        self.status.message(scenario_explanation(scenario), 10000)
+        self._render_status()
 
-    def load_file(self, path: Path) -> bool:
-        if not self._may_discard_points():
-            return False
-        try:
-            xy, labels = load_csv(path)
-        except DataFileError as error:
-            self.statusBar().showMessage(str(error), 15000)
-            return False
-        self.dataset.replace(xy, labels)
-        self._saved_version = self.dataset.version
-        self._file = path
-        self._preset = None
-        self.controls.show_preset(None)
+    def fit_view(self) -> None:
+        """Fit the view to the points the document holds now, even when their redraw is
+        still queued (right after loading a file, a preset or a scenario)."""
+        self._render_points()
         self.plot.fit_to_data()
-        self._update_title()
-        return True
-
-    def save_file(self) -> None:
-        start = str(self._file) if self._file else "points.csv"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save points"), start,
-                                              self.tr("CSV files (*.csv)"))
-        if path:
-            self.save_to(Path(path))
-
-    def save_to(self, path: Path) -> bool:
-        snapshot = self.dataset.snapshot()
-        try:
-            save_csv(path, snapshot.xy, snapshot.labels)
-        except OSError as error:
-            self.statusBar().showMessage(
-                self.tr("Could not save {0}: {1}").format(path, error.strerror), 15000)
-            return False
-        self._file = path
-        self._saved_version = self.dataset.version
-        self._update_title()
-        self.statusBar().showMessage(self.tr("Saved {0} points to {1}").format(
-            len(snapshot.labels), path), 5000)
-        return True
-
-    def _reset(self) -> None:
-        self.bridge.reset()
-
-    def _add_point(self, x: float, y: float, label: int) -> None:
-        self.dataset.add(x, y, label)
-
-    def _remove_point(self, x: float, y: float) -> None:
-        self.dataset.remove_nearest(x, y)
-
-    def _move_point(self, index: int, x: float, y: float, merge: bool) -> None:
-        self.dataset.move(index, x, y, merge=merge)
 
     def _config_edited(self, config: TrainConfig) -> None:
         old = self.bridge.config
@@ -294,51 +209,32 @@ class MainWindow(QMainWindow):
                      "seed": self.tr("seed")}
             changed = [label for name, label in names.items()
                        if getattr(old, name) != getattr(config, name)]
-            self.statusBar().showMessage(
-                self.tr("New model ({0} changed): weights re-initialised").format(
-                    ", ".join(changed)), 6000)
+            self.status.message(self.tr("New model ({0} changed): weights re-initialised").format(
+                ", ".join(changed)), 6000)
 
     # --- rendering -----------------------------------------------------------------------------
-    def _data_changed(self, version: int) -> None:
+    def _document_loaded(self) -> None:
+        self.controls.show_preset(self.document.preset)
+        self.fit_view()
+
+    def _data_changed(self) -> None:
         self.undo_action.setEnabled(self.dataset.can_undo())
         self.redo_action.setEnabled(self.dataset.can_redo())
-        if not self._points_dirty:
+        if not self._points_dirty:  # many edits in one event-loop turn: one redraw
             self._points_dirty = True
-            QTimer.singleShot(0, self._render_points)
+            QTimer.singleShot(0, self._render_queued_points)
 
-    def _update_reference(self) -> None:
-        if not self.reference_action.isChecked():
-            self.plot.show_reference(None)
-            return
-        if self._reference_busy:
-            self._reference_stale = True
-            return
-        self._reference_busy = True
-        self._reference_stale = False
-        snapshot = self.dataset.snapshot()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        """The plot names points by their index in what it drew: a queued redraw is done before
+        a press or release reaches it, so the index is the document's even for two clicks
+        within one event-loop turn."""
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+            self._render_queued_points()
+        return super().eventFilter(watched, event)
 
-        def done(future, version=snapshot.version) -> None:
-            error = future.exception()
-            if error is not None:  # a bug, not a user error: say so, keep the app running
-                print(f"neuron-lab: scikit-learn reference failed: {error}", file=sys.stderr)
-            self.referenceReady.emit(None if error else future.result(), version)
-
-        self._reference_pool.submit(logistic_regression, snapshot.xy,
-                                    snapshot.labels).add_done_callback(done)
-
-    def _reference_arrived(self, reference: Reference | None, version: int) -> None:
-        self._reference_busy = False
-        if self._reference_stale:
-            self._update_reference()
-            return
-        if not self.reference_action.isChecked():
-            return
-        if reference is None:
-            self.plot.show_reference(None)
-            self.statusBar().showMessage(
-                self.tr("scikit-learn needs points of both classes"), 5000)
-        else:
-            self.plot.show_reference(reference.line, reference.accuracy)
+    def _render_queued_points(self) -> None:
+        if self._points_dirty:  # fit_view may have drawn them already
+            self._render_points()
 
     def _render_points(self) -> None:
         self._points_dirty = False
@@ -346,79 +242,54 @@ class MainWindow(QMainWindow):
             self._update_reference()
         snapshot = self.dataset.snapshot()
         self.plot.show_points(snapshot)
-        self._points_label.setText(self.tr("class 0: {0}   class 1: {1}").format(
-            snapshot.count(0), snapshot.count(1)))
+        self.status.show_points(snapshot)
         self.undo_action.setEnabled(self.dataset.can_undo())
         self.redo_action.setEnabled(self.dataset.can_redo())
+
+    def _update_reference(self) -> None:
+        if not self.reference_action.isChecked():
+            self._reference.cancel()
+            self.plot.show_reference(None)
+            return
+        snapshot = self.dataset.snapshot()
+        self._reference.submit(logistic_regression, snapshot.xy, snapshot.labels)
+
+    def _reference_arrived(self, reference: Reference | None, error: Exception | None) -> None:
+        if error is not None:  # a bug, not a user error: say so, keep the app running
+            print(f"neuron-lab: scikit-learn reference failed: {error}", file=sys.stderr)
+        if not self.reference_action.isChecked():
+            return
+        if reference is None:
+            self.plot.show_reference(None)
+            self.status.message(self.tr("scikit-learn needs points of both classes"), 5000)
+        else:
+            self.plot.show_reference(reference.line, reference.accuracy)
 
     def _epochs_arrived(self, batches: list[EpochBatch]) -> None:
         latest = batches[-1].last()
         self._latest = latest
-        self._rates.append((time.perf_counter(), latest.epoch))
+        self.status.meter.record(latest.epoch)
         self.plot.show_model(latest)
         self.metrics.update_epochs(batches)
         self._render_status()
 
-    def _state_changed(self, state: str, message: str) -> None:
-        self._state = state
+    def _state_changed(self, state: TrainerState, message: str) -> None:
+        self.status.show_state(state)
         if message:
-            self.statusBar().showMessage(message, 10000)
+            self.status.message(message, 10000)
         self._render_status()
 
     def _render_status(self) -> None:
         running = self.bridge.running
         self.train_action.setText(self.tr("Pause") if running else self.tr("Train"))
-        epoch = self._latest.epoch if self._latest else 0
-        self._epoch_label.setText(self.tr("epoch {0}").format(epoch))
-        self._rate_label.setText(self.tr("{0:.0f} epochs/s").format(self.epochs_per_second()))
-        names = {
-            "idle": self.tr("paused"), "loading": self.tr("loading TensorFlow…"),
-            "compiling": self.tr("compiling…"),
-            "paused": self.tr("paused"), "training": self.tr("training"),
-            "waiting": self.tr("waiting for points"), "diverged": self.tr("diverged"),
-            "error": self.tr("error"), "stopped": self.tr("stopped"),
-        }
-        self._state_label.setText(names.get(self._state, self._state))
-
-    def epochs_per_second(self) -> float:
-        now = time.perf_counter()
-        recent = [(t, e) for t, e in self._rates if now - t < 1.0]
-        if len(recent) < 2 or not self.bridge.running:
-            return 0.0
-        (t0, e0), (t1, e1) = recent[0], recent[-1]
-        return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
-
-    def _update_title(self) -> None:
-        self.setWindowTitle(self.tr("Neuron Lab — {0}").format(self._file.name) if self._file
-                            else self.tr("Neuron Lab"))
+        self.status.show_epoch(self._latest.epoch if self._latest else 0, running)
 
     # --- shutdown ------------------------------------------------------------------------------
-    def has_unsaved_points(self) -> bool:
-        return self.dataset.version != self._saved_version and len(self.dataset) > 0
-
-    def _may_discard_points(self) -> bool:
-        """Ask before edited points are replaced or closed; True when it is fine to go on."""
-        if not self.has_unsaved_points():
-            return True
-        answer = QMessageBox.question(
-            self, self.tr("Unsaved points"),
-            self.tr("The points were edited and not saved. Save them first?"),
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Save points"), str(self._file or "points.csv"),
-                self.tr("CSV files (*.csv)"))
-            return bool(path) and self.save_to(Path(path))
-        return answer == QMessageBox.StandardButton.Discard
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
-        if not self._may_discard_points():
+        if not self.files.may_discard_points():
             event.ignore()
             return
         self.dataset.unsubscribe(self._data_changed)
-        self._reference_pool.shutdown(wait=True, cancel_futures=True)
+        self._reference.close()
         self.bridge.stop()
         super().closeEvent(event)

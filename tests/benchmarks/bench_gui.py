@@ -21,11 +21,14 @@ def measure(app, n_points: int) -> dict:
 
     from core.config import TrainConfig
     from core.dataset import Dataset
+    from core.document import Document
+    from gui.app import dispose_window
     from gui.main_window import MainWindow
 
     rng = np.random.default_rng(0)
     xy = rng.integers(0, 2, size=(n_points, 2)) + rng.normal(scale=0.2, size=(n_points, 2))
-    window = MainWindow(Dataset(xy, (xy[:, 1] > 0.5).astype(int)), TrainConfig(learning_rate=0.1))
+    window = MainWindow(Document(Dataset(xy, (xy[:, 1] > 0.5).astype(int))),
+                        TrainConfig(learning_rate=0.1))
     window.show()
     ready = []
     window.bridge.epochsReady.connect(lambda batches: ready.append(int(batches[-1].epoch[-1])))
@@ -59,10 +62,7 @@ def measure(app, n_points: int) -> dict:
     timer.stop()
     epochs = ready[-1] - first_epoch
     window.close()
-    # Delete it now, not at interpreter exit, where Qt objects outliving QApplication's
-    # event loop can crash the process after the figures are printed.
-    window.deleteLater()
-    app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    dispose_window(app, window)
     gaps = np.diff(ticks) * 1000
     return {"points": n_points, "max_gap_ms": round(float(gaps.max()), 1),
             "p99_gap_ms": round(float(np.percentile(gaps, 99)), 1),

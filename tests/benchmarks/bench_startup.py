@@ -35,8 +35,8 @@ window.bridge.epochsReady.connect(drawn)
 window.bridge.start()
 app.exec()
 window.close()
-from gui.app import _delete
-_delete(app, window)
+from gui.app import dispose_window
+dispose_window(app, window)
 print(json.dumps({"window_shown_s": shown - began,
                   "first_epoch_drawn_s": marks["first_epoch"] - began}))
 """

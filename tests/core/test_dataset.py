@@ -11,7 +11,7 @@ def test_add_remove_move_with_undo_redo():
     ds.add(1.0, 2.0, 1)
     ds.add(3.0, 4.0, 0)
     ds.move(0, 5.0, 6.0)
-    ds.remove_nearest(3.1, 4.1)
+    ds.remove(1)
     snap = ds.snapshot()
     assert snap.xy.tolist() == [[5.0, 6.0]]
     assert snap.labels.tolist() == [1]
@@ -48,7 +48,7 @@ def test_clear_and_replace_are_undoable_and_keep_ids_stable():
 def test_version_bumps_and_listeners_hear_every_change():
     ds = Dataset()
     heard = []
-    ds.subscribe(heard.append)
+    ds.subscribe(lambda: heard.append(ds.version))  # listeners take no arguments
     v0 = ds.version
     ds.add(0, 0, 0)
     ds.move(0, 1, 1)
@@ -88,3 +88,23 @@ def test_concurrent_edits_and_snapshots_stay_consistent():
         assert len(snap.xy) == len(snap.labels) == len(snap.ids)
     thread.join()
     assert len(ds) == 500
+
+
+def test_undo_position_names_the_points_reachable_by_undo_and_redo():
+    ds = Dataset(np.array([[0.0, 0.0]]), np.array([1]))
+    start = ds.undo_position()
+    ds.add(1.0, 1.0, 0)
+    added = ds.undo_position()
+    assert added != start
+    ds.undo()
+    assert ds.undo_position() == start
+    ds.redo()
+    assert ds.undo_position() == added
+    ds.move(1, 2.0, 2.0)
+    moved = ds.undo_position()
+    ds.move(1, 3.0, 3.0, merge=True)  # the same undo step, but other points
+    assert ds.undo_position() not in (start, added, moved)
+    ds.undo()
+    ds.undo()
+    ds.add(1.0, 1.0, 0)  # same depth as "added", yet a different edit
+    assert ds.undo_position() != added

@@ -7,6 +7,7 @@ from PyQt6.QtWidgets import QMessageBox
 
 from core.config import TrainConfig
 from core.dataset import Dataset
+from core.document import Document
 from gui.main_window import MainWindow
 
 
@@ -33,7 +34,7 @@ def make_window(qtbot, answers):
         if xy is None:
             xy = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
             labels = np.array([0, 0, 1, 1])
-        window = MainWindow(Dataset(xy, labels), TrainConfig(**config), "seed-4")
+        window = MainWindow(Document(Dataset(xy, labels), preset="seed-4"), TrainConfig(**config))
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
@@ -46,4 +47,4 @@ def make_window(qtbot, answers):
     yield make
     for window in windows:
         window.close()
-    assert not [t for t in threading.enumerate() if t.name == "trainer"]
+    assert not [t for t in threading.enumerate() if t.name in ("trainer", "reference")]

@@ -11,6 +11,7 @@ import pytest
 from PyQt6.QtCore import QPoint, Qt
 from PyQt6.QtGui import QImage
 
+from core.trainer import TrainerState
 from gui.plot_view import Brush
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +30,7 @@ def one_pixel(window):
 def test_opens_titled_with_points_and_a_line(make_window):
     window = make_window()
     assert window.windowTitle() == "Neuron Lab"
+    assert not window.windowIcon().isNull()  # the app icon from resources/icons
     xs, ys = window.plot.drawn_line()
     assert len(xs) == 2  # the untrained model's boundary is drawn before any training
     assert window.metrics.latest.epoch == 0
@@ -85,7 +87,7 @@ def test_space_trains_and_the_drawn_line_is_the_models(qtbot, make_window):
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: len(seen) > 20 and seen[-1] > 50, timeout=30_000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: window._state == "paused", timeout=10_000)
+    qtbot.waitUntil(lambda: paused(window), timeout=10_000)
     window.bridge.flush()
     assert seen == sorted(seen) and seen[0] >= 1
     latest = window.metrics.latest
@@ -180,7 +182,7 @@ def test_closing_with_edited_points_asks_and_can_cancel(qtbot, make_window, answ
     replies.append(QMessageBox.StandardButton.Cancel)
     window.close()
     assert window.isVisible() and len(asked) == 1  # cancelled: still open, points kept
-    assert window.save_to(tmp_path / "kept.csv")
+    assert window.files.save_to(tmp_path / "kept.csv")
     window.close()
     assert not window.isVisible() and len(asked) == 1  # saved: closes without asking
 
@@ -190,12 +192,12 @@ def test_bad_file_is_one_line_in_the_status_bar_and_keeps_points(make_window, tm
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y,label\n0,0,0\n1,1,9\n")
     before = window.dataset.snapshot()
-    assert not window.load_file(bad)
+    assert not window.files.load_file(bad)
     assert "bad.csv:3: label must be 0 or 1" in window.statusBar().currentMessage()
     assert np.array_equal(window.dataset.snapshot().xy, before.xy)
     good = tmp_path / "good.csv"
     good.write_text("x,y,label\n0,0,0\n2,2,1\n")
-    assert window.load_file(good)
+    assert window.files.load_file(good)
     assert len(window.dataset) == 2 and window.windowTitle() == "Neuron Lab — good.csv"
 
 
@@ -219,6 +221,11 @@ def test_scikit_learn_reference_is_one_key_away_and_follows_edits(qtbot, make_wi
     assert len(window.plot.reference_line()[0]) == 0
 
 
+def paused(window) -> bool:
+    """The status bar says the trainer is paused (the last state the bridge delivered)."""
+    return window.status.state == TrainerState.PAUSED
+
+
 def epochs_of(batches):
     """The epoch numbers in one epochsReady emission (a list of EpochBatch)."""
     return [int(epoch) for batch in batches for epoch in batch.epoch]
@@ -234,7 +241,7 @@ def test_question_scenarios_and_fixes_are_one_click(qtbot, make_window):
     window = make_window()
     qtbot.mouseClick(_scenario_button(window, "Question: 2000 points"), Qt.MouseButton.LeftButton)
     assert len(window.dataset) == 2000 and window.bridge.config.optimizer == "adam"
-    qtbot.waitUntil(lambda: window._state == "paused" and window.metrics.latest.epoch == 5,
+    qtbot.waitUntil(lambda: paused(window) and window.metrics.latest.epoch == 5,
                     timeout=60_000)
     assert window.metrics.latest.accuracy < 0.6  # the question's failure, reproduced
     after_fix = []
@@ -242,7 +249,7 @@ def test_question_scenarios_and_fixes_are_one_click(qtbot, make_window):
     qtbot.mouseClick(_scenario_button(window, "Fix: normalize inputs"), Qt.MouseButton.LeftButton)
     assert window.bridge.config.normalize and window.controls.normalize.isChecked()
     # A new model: epochs start again from 0 and run to the fix's limit of 20.
-    qtbot.waitUntil(lambda: 0 in after_fix and after_fix[-1] == 20 and window._state == "paused",
+    qtbot.waitUntil(lambda: 0 in after_fix and after_fix[-1] == 20 and paused(window),
                     timeout=60_000)
     assert window.metrics.latest.eval_accuracy > 0.9  # and the answer's fix working
 
@@ -304,3 +311,101 @@ def test_erasing_far_from_every_point_removes_nothing_and_says_so(qtbot, make_wi
     click(qtbot, window, 1.9, 1.9)  # ~0.9 from the nearest point: far on a 3-unit view
     assert len(window.dataset) == 4
     assert "No point near" in window.statusBar().currentMessage()
+
+
+def test_undo_back_to_the_loaded_points_closes_without_asking(qtbot, make_window, answers):
+    """Bug 5: the window compared change counters, so add-then-undo still asked to save."""
+    from PyQt6.QtWidgets import QMessageBox
+
+    replies, asked = answers
+    window = make_window()
+    click(qtbot, window, 0.5, 0.5)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.dataset) == 4
+    qtbot.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)  # redo: edited
+    replies.append(QMessageBox.StandardButton.Cancel)
+    window.close()
+    assert len(asked) == 1 and window.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # back again
+    window.close()
+    assert len(asked) == 1 and not window.isVisible()  # the loaded points: nothing to ask
+
+
+def x_range(window) -> tuple[float, float]:
+    return window.plot.view_range()[0]
+
+
+def shows_unit_square(window) -> bool:
+    """The view was fitted to points in 0..1 (with a margin), not to 0..999."""
+    (x0, x1), (y0, y1) = window.plot.view_range()
+    return -0.5 < x0 < 0 and 1 < x1 < 1.5 and -0.5 < y0 < 0 and 1 < y1 < 1.5
+
+
+def test_choosing_a_preset_fits_the_view_to_its_points(make_window):
+    """Bug 2: the view was fitted before the new points were drawn, so it framed the old ones:
+    the question's 4 points after its 2000 sat squashed on a 0..1000 axis."""
+    window = make_window()
+    presets = window.controls.preset
+    presets.activated.emit(presets.findData("seed-2000"))
+    x0, x1 = x_range(window)
+    assert x0 < 0 and 999 < x1 < 1200  # all 2000 points in view
+    presets.activated.emit(presets.findData("seed-4"))
+    assert len(window.dataset) == 4 and shows_unit_square(window)
+
+
+def test_opening_a_file_fits_the_view_to_its_points(make_window, tmp_path):
+    window = make_window()
+    wide, small = tmp_path / "wide.csv", tmp_path / "small.csv"
+    wide.write_text("x,y,label\n0,0,0\n999,1,1\n")
+    small.write_text("x,y,label\n0,0,0\n1,0,0\n0,1,1\n1,1,1\n")
+    assert window.files.load_file(wide)
+    assert x_range(window)[1] > 999
+    assert window.files.load_file(small)
+    assert shows_unit_square(window)
+
+
+def test_scenario_buttons_fit_the_view_to_their_points(qtbot, make_window):
+    window = make_window()
+    qtbot.mouseClick(_scenario_button(window, "Question: 2000 points"), Qt.MouseButton.LeftButton)
+    assert x_range(window)[1] > 999
+    qtbot.mouseClick(_scenario_button(window, "Question: 4 points"), Qt.MouseButton.LeftButton)
+    assert len(window.dataset) == 4 and shows_unit_square(window)
+    assert "disagree" in window.statusBar().currentMessage()  # the scenario's explanation
+
+
+def test_open_starts_among_the_question_samples_and_loads_one(qtbot, make_window, monkeypatch):
+    from PyQt6.QtWidgets import QFileDialog
+
+    from resources import sample_paths
+
+    sample = next(p for p in sample_paths() if p.name == "question-2000.csv")
+    asked_in = []
+
+    def get_open_file_name(parent, caption, folder, filters):
+        asked_in.append(folder)
+        return str(sample), filters
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", get_open_file_name)
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert asked_in == [str(sample.parent)]
+    assert len(window.dataset) == 2000 and window.windowTitle() == "Neuron Lab — question-2000.csv"
+    assert x_range(window)[1] > 999
+    assert window.controls.preset.currentIndex() == -1  # the points are a file's, not a preset
+
+
+def test_scenario_on_the_command_line_opens_the_window_training_it(qtbot, answers):
+    from core.cli import parse
+    from gui.app import open_window
+
+    window = open_window(parse(["--scenario", "question-2000"]))
+    qtbot.addWidget(window)
+    try:
+        assert len(window.dataset) == 2000 and window.controls.preset.currentData() == "seed-2000"
+        assert window.bridge.config.epochs == 5 and window.controls.epochs.value() == 5
+        assert "saturates" in window.statusBar().currentMessage()
+        qtbot.waitUntil(lambda: paused(window) and window.metrics.latest.epoch == 5,
+                        timeout=60_000)
+        assert not window.document.has_unsaved_points()
+    finally:
+        window.close()

@@ -1,0 +1,109 @@
+"""Opening, saving and replacing the document's points, and the question before edits are lost.
+
+Everything that replaces the points (a file, a preset, a scenario's preset) asks first through
+``may_discard_points`` and then goes through the document in one step, so "cancel" always
+leaves everything as it was. ``loaded`` tells the window to show the new points (fit the view,
+show the preset); the window title follows the document's file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+
+from core.csv_io import DataFileError
+from core.document import Document
+from gui.status_bar import StatusLabels
+from resources import sample_paths
+
+
+def samples_folder() -> str:
+    """The folder of the question's sample CSV files, where Open starts before any file was
+    opened, so users find the question's data sets (empty: the dialog picks its own)."""
+    paths = sample_paths()
+    return str(paths[0].parent) if paths else ""
+
+
+class FileActions(QObject):
+    loaded = pyqtSignal()  # the document's points were replaced by a file or a preset
+
+    def __init__(self, window: QMainWindow, document: Document, status: StatusLabels) -> None:
+        super().__init__(window)
+        self._window = window
+        self._document = document
+        self._status = status
+
+    # --- gestures --------------------------------------------------------------------------
+    def open_file(self) -> None:
+        start = str(self._document.path.parent) if self._document.path else samples_folder()
+        path, _ = QFileDialog.getOpenFileName(self._window, self.tr("Open points"), start,
+                                              self.tr("CSV files (*.csv);;All files (*)"))
+        if path:
+            self.load_file(Path(path))
+
+    def save_file(self) -> bool:
+        """Ask where, then save; False when the user cancelled or the save failed."""
+        start = str(self._document.path or "points.csv")
+        path, _ = QFileDialog.getSaveFileName(self._window, self.tr("Save points"), start,
+                                              self.tr("CSV files (*.csv)"))
+        return bool(path) and self.save_to(Path(path))
+
+    # --- document operations ---------------------------------------------------------------
+    def load_file(self, path: Path) -> bool:
+        """Replace the points with a CSV file's; False (nothing changed) when the user keeps
+        the edited points or the file cannot be used (said in the status bar)."""
+        if not self.may_discard_points():
+            return False
+        try:
+            self._document.load_file(path)
+        except DataFileError as error:
+            self._status.message(str(error), 15000)
+            return False
+        self._loaded()
+        return True
+
+    def load_preset(self, name: str, seed: int) -> bool:
+        """Replace the points with a preset; False (nothing changed) when the user keeps
+        the edited points."""
+        if not self.may_discard_points():
+            return False
+        self._document.load_preset(name, seed)
+        self._loaded()
+        return True
+
+    def save_to(self, path: Path) -> bool:
+        try:
+            count = self._document.save(path)
+        except OSError as error:
+            self._status.message(self.tr("Could not save {0}: {1}").format(
+                path, error.strerror or error), 15000)
+            return False
+        self.update_title()
+        self._status.message(self.tr("Saved {0} points to {1}").format(count, path), 5000)
+        return True
+
+    def may_discard_points(self) -> bool:
+        """Ask before edited points are replaced or closed; True when it is fine to go on."""
+        if not self._document.has_unsaved_points():
+            return True
+        answer = QMessageBox.question(
+            self._window, self.tr("Unsaved points"),
+            self.tr("The points were edited and not saved. Save them first?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_file()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def update_title(self) -> None:
+        path = self._document.path
+        self._window.setWindowTitle(self.tr("Neuron Lab — {0}").format(path.name) if path
+                                    else self.tr("Neuron Lab"))
+
+    def _loaded(self) -> None:
+        self.update_title()
+        self.loaded.emit()

@@ -1,0 +1,86 @@
+"""The status bar's permanent labels (points per class, epoch, epochs per second, trainer
+state) and the rate meter behind the epochs-per-second figure."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from PyQt6.QtCore import QCoreApplication
+from PyQt6.QtWidgets import QLabel, QStatusBar
+
+from core.dataset import DataSnapshot
+from core.trainer import TrainerState
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("StatusBar", text)
+
+
+def state_names() -> dict[TrainerState, str]:
+    """What the status bar calls each trainer state (translated when asked, not at import)."""
+    return {
+        TrainerState.IDLE: _tr("paused"), TrainerState.LOADING: _tr("loading TensorFlow…"),
+        TrainerState.COMPILING: _tr("compiling…"), TrainerState.PAUSED: _tr("paused"),
+        TrainerState.TRAINING: _tr("training"), TrainerState.WAITING: _tr("waiting for points"),
+        TrainerState.DIVERGED: _tr("diverged"), TrainerState.ERROR: _tr("error"),
+        TrainerState.STOPPED: _tr("stopped"),
+    }
+
+
+class RateMeter:
+    """Epochs per second over the last second of reports."""
+
+    def __init__(self, window_seconds: float = 1.0) -> None:
+        self._window = window_seconds
+        self._marks: deque[tuple[float, int]] = deque(maxlen=120)
+
+    def record(self, epoch: int, now: float | None = None) -> None:
+        self._marks.append((time.perf_counter() if now is None else now, epoch))
+
+    def rate(self, now: float | None = None) -> float:
+        now = time.perf_counter() if now is None else now
+        recent = [(t, e) for t, e in self._marks if now - t < self._window]
+        if len(recent) < 2:
+            return 0.0
+        (t0, e0), (t1, e1) = recent[0], recent[-1]
+        return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
+
+
+class StatusLabels:
+    """The permanent labels at the right of a window's status bar; the window feeds them."""
+
+    def __init__(self, bar: QStatusBar) -> None:
+        self._bar = bar
+        self.meter = RateMeter()
+        self.state = TrainerState.IDLE
+        self._names = state_names()
+        self._points = QLabel()
+        self._epoch = QLabel()
+        self._rate = QLabel()
+        self._state = QLabel()
+        for label, sample in ((self._points, "class 0: 000000   class 1: 000000"),
+                              (self._epoch, "epoch 0000000"),
+                              (self._rate, "000000 epochs/s"),
+                              (self._state, "loading TensorFlow…")):
+            # Wide enough for their longest text, so updates never re-layout the window.
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(sample) + 8)
+            bar.addPermanentWidget(label)
+        self.show_state(TrainerState.IDLE)
+
+    def show_points(self, snapshot: DataSnapshot) -> None:
+        self._points.setText(_tr("class 0: {0}   class 1: {1}").format(
+            snapshot.count(0), snapshot.count(1)))
+
+    def show_epoch(self, epoch: int, running: bool) -> None:
+        self._epoch.setText(_tr("epoch {0}").format(epoch))
+        rate = self.meter.rate() if running else 0.0
+        self._rate.setText(_tr("{0:.0f} epochs/s").format(rate))
+
+    def show_state(self, state: TrainerState) -> None:
+        self.state = state
+        self._state.setText(self._names.get(state, str(state)))
+
+    def message(self, text: str, milliseconds: int) -> None:
+        """A passing message at the left (explanations, errors the user can act on)."""
+        self._bar.showMessage(text, milliseconds)
