@@ -20,6 +20,7 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports  # the "core never imports Qt" contract in pyproject.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

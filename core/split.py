@@ -20,7 +20,7 @@ def _splitmix64(values: np.ndarray) -> np.ndarray:
     return (z ^ (z >> np.uint64(31))) & _MASK64
 
 
-def test_mask(ids: np.ndarray, seed: int, fraction: float) -> np.ndarray:
+def held_out_mask(ids: np.ndarray, seed: int, fraction: float) -> np.ndarray:
     """Boolean mask of held-out points: each point independently with probability ``fraction``."""
     if fraction <= 0 or len(ids) == 0:
         return np.zeros(len(ids), dtype=bool)

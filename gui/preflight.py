@@ -1,7 +1,9 @@
 """Before Qt loads: is there a display that answers, and are Qt's X11 libraries installed?
 
 Without this, a bare Linux machine only gets Qt's "could not load the Qt platform plugin xcb"
-and an abort. ``make run`` runs ``python -m gui.preflight`` first; ``main.py`` calls ``check``.
+and an abort. ``gui.app.run_app`` asks ``problem()`` before it creates the QApplication, and
+``make run`` runs ``python -m gui.preflight`` first. Only the standard library is imported here,
+so the answer comes before Qt is loaded.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 
+import resources
+
 CLASS_COLORS = {0: "#0072B2", 1: "#E69F00"}  # blue, orange
 CLASS_SYMBOLS = {0: "o", 1: "t1"}  # circle, upward triangle: distinct without colour
 MISCLASSIFIED_COLOR = "#D55E00"  # vermillion ring
@@ -47,3 +49,9 @@ def class_icon(label: int, size: int = 16) -> QIcon:
                                        QPointF(2, size - 3)]))
     painter.end()
     return QIcon(pixmap)
+
+
+def app_icon() -> QIcon:
+    """The application and window icon, drawn from the packaged SVG at any size (Qt's svg
+    icon engine ships with PyQt6)."""
+    return QIcon(str(resources.icon_path()))
