@@ -62,21 +62,11 @@ def _growing_points() -> dict:
 def _resets() -> dict:
     """200 Resets, the way the window runs them (with its garbage-collector policy)."""
     import gc
-    import weakref
 
-    import core.model
     from gui.training_bridge import keep_collections_short
+    from tests.model_watch import alive, watching_built_models
 
-    built = []
-    original = core.model.build_model
-
-    def build_and_watch(*args, **kwargs):
-        neuron = original(*args, **kwargs)
-        built.append(weakref.ref(neuron.keras_model))
-        return neuron
-
-    core.model.build_model = build_and_watch
-    try:
+    with watching_built_models() as built:
         dataset = Dataset(np.array([[0.0, 0.0], [0.0, 1.0]]), np.array([0, 1]))
         trainer = Trainer(dataset, TrainConfig(), lambda batch: None,
                           on_loaded=keep_collections_short)
@@ -89,10 +79,7 @@ def _resets() -> dict:
         gc.collect()
         after = rss_mb()
         trainer.stop()
-    finally:
-        core.model.build_model = original
-    return {"resets": RESETS, "models_built": len(built),
-            "models_alive": sum(ref() is not None for ref in built),
+    return {"resets": RESETS, "models_built": len(built), "models_alive": alive(built),
             "rss_before_mb": round(before, 1), "rss_after_mb": round(after, 1),
             "growth_mb": round(after - before, 1)}
 

@@ -252,33 +252,23 @@ def test_restart_from_the_seed_gives_the_same_run_twice(make_trainer):
     assert runs[0] == runs[1] and runs[0][-1][0] == 5
 
 
-def test_resets_do_not_keep_discarded_models_alive(make_trainer, monkeypatch):
+def test_resets_do_not_keep_discarded_models_alive(make_trainer):
     """Each Reset builds a model whose weights are copied into the compiled one; the built
     model is garbage afterwards and must be collectable (freezing the garbage collector
     used to make 30 resets keep 31 models)."""
     import gc
-    import weakref
 
-    import core.model
+    from tests.model_watch import alive, watching_built_models
 
-    built = []
-    original = core.model.build_model
-
-    def build_and_watch(*args, **kwargs):
-        neuron = original(*args, **kwargs)
-        built.append(weakref.ref(neuron.keras_model))
-        return neuron
-
-    monkeypatch.setattr(core.model, "build_model", build_and_watch)
-    trainer, rec = make_trainer(Dataset(*make_preset("seed-4")))
-    trainer.prepare()
-    assert trainer.wait_until_settled(60)
-    for _ in range(30):
-        trainer.reset()
+    with watching_built_models() as built:
+        trainer, rec = make_trainer(Dataset(*make_preset("seed-4")))
+        trainer.prepare()
         assert trainer.wait_until_settled(60)
+        for _ in range(30):
+            trainer.reset()
+            assert trainer.wait_until_settled(60)
     gc.collect()
-    alive = sum(ref() is not None for ref in built)
-    assert len(built) == 31 and alive <= 2, f"{alive} of {len(built)} models alive"
+    assert len(built) == 31 and alive(built) <= 2, f"{alive(built)} of {len(built)} alive"
 
 
 def test_epoch_target_counts_from_where_the_run_starts():

@@ -11,14 +11,9 @@ import pytest
 from PyQt6.QtCore import QRectF, Qt
 
 from gui.plot_view import Brush
+from tests.gui.helpers import click, one_pixel
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def click(qtbot, window, x, y, button=Qt.MouseButton.LeftButton,
-          modifier=Qt.KeyboardModifier.NoModifier):
-    plot = window.plot
-    qtbot.mouseClick(plot.viewport(), button, modifier, plot.to_widget(x, y))
 
 
 def points(window) -> list[list[float]]:
@@ -30,14 +25,17 @@ def points(window) -> list[list[float]]:
     [(Qt.MouseButton.LeftButton, Brush.CLASS1, 1), (Qt.MouseButton.RightButton, Brush.CLASS1, 0),
      (Qt.MouseButton.LeftButton, Brush.CLASS0, 0)],
 )
-def test_a_click_on_a_point_adds_a_point_there(qtbot, make_window, button, brush, label):
+@pytest.mark.parametrize("where", [(1.0, 1.0), (0.5, 1.5)], ids=["on-a-point", "between"])
+def test_a_click_adds_a_point_where_clicked(qtbot, make_window, button, brush, label, where):
+    """On the class-1 marker at (1, 1), and between points."""
     window = make_window()
     window.set_brush(brush)
-    click(qtbot, window, 1.0, 1.0, button)  # exactly on the class-1 marker at (1, 1)
+    click(qtbot, window, *where, button)
     assert len(window.dataset) == 5
     x, y, got = window.dataset.point(4)
-    pixel = max(abs(v) for v in window.plot.getViewBox().viewPixelSize())
-    assert got == label and abs(x - 1.0) <= pixel and abs(y - 1.0) <= pixel
+    pixel = one_pixel(window)
+    assert got == label and abs(x - where[0]) <= pixel and abs(y - where[1]) <= pixel
+    qtbot.waitUntil(lambda: sum(len(s.data) for s in window.plot._scatters.values()) == 5)
 
 
 def test_ctrl_click_on_a_point_removes_that_point(qtbot, make_window):

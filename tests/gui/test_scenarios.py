@@ -4,17 +4,11 @@ with the command line that claims to run the same thing."""
 import json
 
 import numpy as np
-from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QPushButton
 
 from core.cli import parse
 from core.headless import run
 from core.trainer import TrainerState
-
-
-def press(qtbot, window, title):
-    button = next(b for b in window.controls.findChildren(QPushButton) if b.text() == title)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+from tests.gui.helpers import epochs_of, press_scenario
 
 
 def test_pressing_a_scenario_again_after_it_finished_trains_it_again(qtbot, make_window):
@@ -24,8 +18,8 @@ def test_pressing_a_scenario_again_after_it_finished_trains_it_again(qtbot, make
     for attempt in range(6):
         seen = []
         window.bridge.epochsReady.connect(
-            lambda batches, seen=seen: seen.extend(int(e) for b in batches for e in b.epoch))
-        press(qtbot, window, "Question: 4 points")
+            lambda batches, seen=seen: seen.extend(epochs_of(batches)))
+        press_scenario(qtbot, window, "Question: 4 points")
         qtbot.waitUntil(lambda seen=seen: 0 in seen and seen[-1] == 20
                         and window.bridge.state is TrainerState.PAUSED
                         and not window.bridge.running, timeout=60_000)
@@ -43,7 +37,7 @@ def test_a_scenario_button_and_its_command_line_give_the_same_figures(qtbot, mak
                       "--json", str(out)])) == 0
     epochs = json.loads(out.read_text())["epochs"]
     window = make_window(seed=0)
-    press(qtbot, window, "Question: 4 points")
+    press_scenario(qtbot, window, "Question: 4 points")
     qtbot.waitUntil(lambda: window.metrics.latest.epoch == 20 and not window.bridge.running,
                     timeout=60_000)
     window.metrics.redraw()

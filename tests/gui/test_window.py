@@ -7,24 +7,14 @@ import threading
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PyQt6.QtCore import QPoint, Qt
 from PyQt6.QtGui import QImage
 
 from core.trainer import TrainerState
 from gui.plot_view import Brush
+from tests.gui.helpers import click, epochs_of, one_pixel, scenario_button
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def click(qtbot, window, x, y, button=Qt.MouseButton.LeftButton,
-          modifier=Qt.KeyboardModifier.NoModifier):
-    plot = window.plot
-    qtbot.mouseClick(plot.viewport(), button, modifier, plot.to_widget(x, y))
-
-
-def one_pixel(window):
-    return max(abs(v) for v in window.plot.getViewBox().viewPixelSize())
 
 
 def test_opens_titled_with_points_and_a_line(make_window):
@@ -34,21 +24,6 @@ def test_opens_titled_with_points_and_a_line(make_window):
     xs, ys = window.plot.drawn_line()
     assert len(xs) == 2  # the untrained model's boundary is drawn before any training
     assert window.metrics.latest.epoch == 0
-
-
-@pytest.mark.parametrize(
-    ("button", "brush", "label"),
-    [(Qt.MouseButton.LeftButton, Brush.CLASS1, 1), (Qt.MouseButton.RightButton, Brush.CLASS1, 0),
-     (Qt.MouseButton.LeftButton, Brush.CLASS0, 0)],
-)
-def test_click_adds_a_point_where_clicked(qtbot, make_window, button, brush, label):
-    window = make_window()
-    window.set_brush(brush)
-    click(qtbot, window, 0.5, 1.5, button)
-    x, y, got = window.dataset.point(len(window.dataset) - 1)
-    assert len(window.dataset) == 5 and got == label
-    assert abs(x - 0.5) <= one_pixel(window) and abs(y - 1.5) <= one_pixel(window)
-    qtbot.waitUntil(lambda: sum(len(s.data) for s in window.plot._scatters.values()) == 5)
 
 
 def test_ctrl_click_and_erase_brush_remove_the_nearest(qtbot, make_window):
@@ -226,27 +201,16 @@ def paused(window) -> bool:
     return window.status.state == TrainerState.PAUSED
 
 
-def epochs_of(batches):
-    """The epoch numbers in one epochsReady emission (a list of EpochBatch)."""
-    return [int(epoch) for batch in batches for epoch in batch.epoch]
-
-
-def _scenario_button(window, title):
-    from PyQt6.QtWidgets import QPushButton
-
-    return next(b for b in window.controls.findChildren(QPushButton) if b.text() == title)
-
-
 def test_question_scenarios_and_fixes_are_one_click(qtbot, make_window):
     window = make_window()
-    qtbot.mouseClick(_scenario_button(window, "Question: 2000 points"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(scenario_button(window, "Question: 2000 points"), Qt.MouseButton.LeftButton)
     assert len(window.dataset) == 2000 and window.bridge.config.optimizer == "adam"
     qtbot.waitUntil(lambda: paused(window) and window.metrics.latest.epoch == 5,
                     timeout=60_000)
     assert window.metrics.latest.accuracy < 0.6  # the question's failure, reproduced
     after_fix = []
     window.bridge.epochsReady.connect(lambda batches: after_fix.extend(epochs_of(batches)))
-    qtbot.mouseClick(_scenario_button(window, "Fix: normalize inputs"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(scenario_button(window, "Fix: normalize inputs"), Qt.MouseButton.LeftButton)
     assert window.bridge.config.normalize and window.controls.normalize.isChecked()
     # A new model: epochs start again from 0 and run to the fix's limit of 20.
     qtbot.waitUntil(lambda: 0 in after_fix and after_fix[-1] == 20 and paused(window),
@@ -299,7 +263,7 @@ def test_cancelling_the_unsaved_question_changes_nothing(qtbot, make_window, ans
     window.controls.preset.activated.emit(window.controls.preset.findData("xor"))
     assert window.controls.preset.currentData() == "seed-4"  # the chooser went back
     replies.append(QMessageBox.StandardButton.Cancel)
-    qtbot.mouseClick(_scenario_button(window, "Question: 2000 points"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(scenario_button(window, "Question: 2000 points"), Qt.MouseButton.LeftButton)
     assert len(asked) == 2 and window.dataset.snapshot().xy.tolist() == points
     assert window.bridge.config.optimizer == "sgd" and window.bridge.config.epochs == 7
     assert not window.bridge.running
@@ -366,9 +330,9 @@ def test_opening_a_file_fits_the_view_to_its_points(make_window, tmp_path):
 
 def test_scenario_buttons_fit_the_view_to_their_points(qtbot, make_window):
     window = make_window()
-    qtbot.mouseClick(_scenario_button(window, "Question: 2000 points"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(scenario_button(window, "Question: 2000 points"), Qt.MouseButton.LeftButton)
     assert x_range(window)[1] > 999
-    qtbot.mouseClick(_scenario_button(window, "Question: 4 points"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(scenario_button(window, "Question: 4 points"), Qt.MouseButton.LeftButton)
     assert len(window.dataset) == 4 and shows_unit_square(window)
     assert "disagree" in window.statusBar().currentMessage()  # the scenario's explanation
 
