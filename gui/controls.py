@@ -21,7 +21,6 @@ from PyQt6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -58,18 +57,29 @@ def scenario_explanation(scenario: Scenario) -> str:
 
 class _KeysStayInInputs(QObject):
     """Plain keys belong to the focused control, not to the window's one-key shortcuts:
-    Right moves the learning-rate slider, R and S type into a box, Space ticks a check box.
-    (Qt asks the focus widget first with a ShortcutOverride event; accepting it keeps the key.)
-    Shortcuts with Ctrl or Alt still work everywhere."""
+    Right moves the learning-rate slider, R and S type into a box. (Qt asks the focus widget
+    first with a ShortcutOverride event; accepting it keeps the key.) Shortcuts with Ctrl or
+    Alt still work everywhere, and so does Space, Train / pause, in controls where it means
+    nothing (a slider, a number box, a chooser) — a user who just set the rate presses Space
+    to train. Buttons and check boxes take focus only from Tab (see ``_keep_focus_off``), so
+    Space reaches them only when the keyboard user chose them."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
-        if event.type() == QEvent.Type.ShortcutOverride and not (
-                event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                     | Qt.KeyboardModifier.AltModifier
-                                     | Qt.KeyboardModifier.MetaModifier)):
-            event.accept()
-            return True
-        return False
+        if event.type() != QEvent.Type.ShortcutOverride or event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                | Qt.KeyboardModifier.MetaModifier):
+            return False
+        if event.key() == Qt.Key.Key_Space and not isinstance(watched, QAbstractButton):
+            return False
+        event.accept()
+        return True
+
+
+def _keep_focus_off(button: QAbstractButton) -> None:
+    """A click on a button or check box leaves the keyboard focus where it was (the plot), so
+    the next Space trains or pauses instead of pressing the button again (re-running a
+    scenario) or unticking the box (a new model). Tab still reaches it."""
+    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
 
 class ControlsPanel(QWidget):
@@ -108,7 +118,6 @@ class ControlsPanel(QWidget):
         self.optimizer.currentTextChanged.connect(self._edited)
         form.addRow(self.tr("Optimizer"), self.optimizer)
 
-        lr_row = QHBoxLayout()
         self.lr_slider = QSlider(Qt.Orientation.Horizontal)
         self.lr_slider.setRange(*(round(math.log10(v) * LR_SLIDER_STEPS_PER_DECADE)
                                   for v in LEARNING_RATE_RANGE))
@@ -121,9 +130,10 @@ class ControlsPanel(QWidget):
         self.learning_rate.setToolTip(self.tr("Learning rate (applies live, no reset)"))
         self.learning_rate.valueChanged.connect(self._edited)
         self.learning_rate.setKeyboardTracking(False)  # typing 0.05 must not try 0.0 first
-        lr_row.addWidget(self.lr_slider, stretch=1)
-        lr_row.addWidget(self.learning_rate)
-        form.addRow(self.tr("Learning rate"), lr_row)
+        form.addRow(self.tr("Learning rate"), self.learning_rate)
+        # The slider on a row of its own: the panel's full width for nine decades of rates,
+        # and never squeezed to a dot beside the box when the window is narrow.
+        form.addRow(self.lr_slider)
 
         self.batch_size = QSpinBox()
         self.batch_size.setRange(*BATCH_SIZE_RANGE)
@@ -174,6 +184,8 @@ class ControlsPanel(QWidget):
         for widget in self.findChildren(QWidget):
             if isinstance(widget, (QAbstractSpinBox, QComboBox, QAbstractSlider, QAbstractButton)):
                 widget.installEventFilter(self._keep_keys)
+            if isinstance(widget, QAbstractButton):
+                _keep_focus_off(widget)
         self.show_config(config)
 
     def _double(self, bounds: tuple[float, float], step: float, decimals: int,

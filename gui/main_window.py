@@ -49,13 +49,18 @@ class MainWindow(QMainWindow):
         scroller.setWidget(self.controls)
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
-        scroller.setMinimumWidth(self.controls.sizeHint().width() + 16)
+        # Its minimum, not its preferred width: at 900 pixels the plot and the charts need
+        # the difference more (the panel scrolls vertically, its boxes narrow a little).
+        scroller.setMinimumWidth(self.controls.minimumSizeHint().width() + 16)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroller)
         splitter.addWidget(self.plot)
         splitter.addWidget(self.metrics)
         splitter.setSizes([300, 600, 380])
-        splitter.setStretchFactor(1, 1)
+        # A narrower window takes from the plot and the charts alike (2:1), not from the
+        # plot alone: at 900 pixels the plot would be left 180 wide.
+        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 1)
         self.setCentralWidget(splitter)
         self.status = StatusLabels(self.statusBar())
         self.files = FileActions(self, document, self.status)

@@ -18,6 +18,7 @@ from gui import style
 from gui.throttle import Throttle
 
 CHART_HZ = 10
+MIN_WIDTH = 240  # the charts' axes and legends stay readable; narrower, they overlap
 
 class MetricsView(QWidget):
     def __init__(self, parent=None) -> None:
@@ -26,6 +27,7 @@ class MetricsView(QWidget):
         self._latest: EpochStats | None = None
         self._throttle = Throttle(1000 / CHART_HZ, self.redraw, self)
         self._ranges: dict = {}
+        self.setMinimumWidth(MIN_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         graphs = pg.GraphicsLayoutWidget()

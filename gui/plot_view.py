@@ -64,6 +64,12 @@ class _DataViewBox(pg.ViewBox):
             self._dragging = None
 
 
+def _entry_widths(legend: pg.LegendItem) -> list[float]:
+    """Each legend entry's width (sample, text, spacing), widest first."""
+    return sorted((sample.boundingRect().width() + label.item.boundingRect().width() + 25
+                   for sample, label in legend.items), reverse=True)
+
+
 class PlotView(pg.PlotWidget):
     pointAdded = pyqtSignal(float, float, int)  # x, y, label
     pointRemoved = pyqtSignal(int)  # index of the point under the cursor
@@ -155,6 +161,37 @@ class PlotView(pg.PlotWidget):
         self._view_box.disableAutoRange()
         self.setRange(QRectF(-0.5, -0.5, 2.0, 2.0), padding=0)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        """Lay the legend out in two columns only where they fit: the plot's minimum width is
+        the legend's, and a view narrower than that is cut off on the right, not shrunk."""
+        if "_legend" in self.__dict__:  # pyqtgraph resizes once while constructing
+            self._fit_legend()  # first: the plot item below is then sized with its new minimum
+        super().resizeEvent(event)
+
+    def _fit_legend(self) -> bool:
+        """Choose the legend's columns for the current width, and keep the plot at least as
+        wide as its one-column layout needs; True when the columns changed."""
+        legend = self._legend
+        widths = _entry_widths(legend)
+        overhead = self._legend_overhead()
+        self.setMinimumWidth(int(overhead + widths[0]) + 2)
+        columns = 2 if self.viewport().width() - overhead >= sum(widths[:2]) else 1
+        if legend.columnCount == columns:
+            return False
+        legend.setColumnCount(columns)
+        return True
+
+    def _legend_changed(self) -> None:
+        """An entry came, went or grew: re-fit, and re-size the plot item if that changed
+        its minimum (a layout costs milliseconds, so only then)."""
+        if self._fit_legend():
+            super().resizeEvent(None)
+
+    def _legend_overhead(self) -> float:
+        """Width the plot item needs beside its legend (axis, colour bar, margins)."""
+        item = self.getPlotItem()
+        return item.minimumWidth() - self._legend.minimumWidth()
+
     # --- rendering ---------------------------------------------------------------------------
     def show_points(self, snapshot: DataSnapshot) -> None:
         self._xy, self._labels = snapshot.xy, snapshot.labels
@@ -181,6 +218,7 @@ class PlotView(pg.PlotWidget):
             if label is not None:
                 label.setText(self.tr("{0} ({1:.1f}%)").format(self._reference_text,
                                                                 100 * accuracy))
+        self._legend_changed()
         self._set_line(self._reference_line, line, *self.view_range())
 
     def reference_line(self) -> tuple[np.ndarray, np.ndarray]:
@@ -268,6 +306,7 @@ class PlotView(pg.PlotWidget):
                 self._legend.addItem(self._train_line, self._train_line_text)
             else:
                 self._legend.removeItem(self._train_line)
+            self._legend_changed()
         self._redraw_wrong()
 
     @staticmethod
@@ -296,3 +335,4 @@ class PlotView(pg.PlotWidget):
         label = self._legend.getLabel(self._wrong)
         if label is not None and label.text != text:
             label.setText(text)
+            self._legend_changed()
