@@ -9,12 +9,12 @@ effect at once. Results leave the thread only through the callbacks, never under
 
 States (``TrainerState``), all set in ``_publish`` from the thread, except STOPPED::
 
-    IDLE --prepare--> LOADING --model built--> [COMPILING] --> PAUSED
+    IDLE --prepare--> LOADING --TensorFlow loaded--> BUILDING --> [COMPILING] --> PAUSED
     PAUSED --start/step--> TRAINING --chunk--> TRAINING ... --pause/step done--> PAUSED
     TRAINING --epoch limit--> PAUSED ("epoch limit reached")
     TRAINING --loss NaN/inf--> DIVERGED (weights of the last finite epoch kept)
     TRAINING --no training points--> WAITING --points added--> TRAINING
-    any --new model (reset, restart, structural setting)--> LOADING --> [COMPILING] --> ...
+    any --new model (reset, restart, structural setting)--> BUILDING --> [COMPILING] --> ...
     any --a bug--> ERROR;  any --stop()--> STOPPED
 
 Why the run request carries a number: an epoch limit belongs to the model it was asked for.
@@ -45,7 +45,8 @@ FRAME_SECONDS = 0.016
 
 class TrainerState(str, Enum):
     IDLE = "idle"  # thread not started
-    LOADING = "loading"  # importing TensorFlow / building the model
+    LOADING = "loading"  # importing TensorFlow (once)
+    BUILDING = "building"  # building a new model
     COMPILING = "compiling"  # XLA compiling the training loop for a new model or capacity
     PAUSED = "paused"
     TRAINING = "training"
@@ -55,8 +56,8 @@ class TrainerState(str, Enum):
     STOPPED = "stopped"
 
 
-BUSY_STATES = (TrainerState.IDLE, TrainerState.LOADING, TrainerState.COMPILING,
-               TrainerState.TRAINING)
+BUSY_STATES = (TrainerState.IDLE, TrainerState.LOADING, TrainerState.BUILDING,
+               TrainerState.COMPILING, TrainerState.TRAINING)
 
 
 @dataclass(frozen=True)
@@ -320,7 +321,7 @@ class Trainer:
         the live settings, then the epoch at which this run stops."""
         config = orders.config
         if orders.new_model is not None:
-            self._publish(TrainerState.LOADING)
+            self._publish(TrainerState.BUILDING)
             session.build(config, self._dataset.snapshot(), orders.new_model)
             self.epoch = 0
             run.forget()  # a limit counts from the new model's epoch 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtCore import QObject, QStandardPaths, pyqtSignal
 from PyQt6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from core.csv_io import DataFileError
@@ -45,10 +45,24 @@ class FileActions(QObject):
 
     def save_file(self) -> bool:
         """Ask where, then save; False when the user cancelled or the save failed."""
-        start = str(self._document.path or "points.csv")
-        path, _ = QFileDialog.getSaveFileName(self._window, self.tr("Save points"), start,
+        path, _ = QFileDialog.getSaveFileName(self._window, self.tr("Save points"),
+                                              self._save_start(),
                                               self.tr("CSV files (*.csv)"))
         return bool(path) and self.save_to(Path(path))
+
+    def _save_start(self) -> str:
+        """Where Save proposes to write: the file the points came from, unless that is one of
+        the shipped samples (inside the installed package); else the user's documents folder
+        (not the folder the app was started from, often a source checkout)."""
+        path = self._document.path
+        if path is not None and str(path.parent) != samples_folder():
+            return str(path)
+        name = f"{self._document.preset}.csv" if self._document.preset else "points.csv"
+        if path is not None:
+            name = path.name
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation)
+        return str(Path(documents or Path.home()) / name)
 
     # --- document operations ---------------------------------------------------------------
     def load_file(self, path: Path) -> bool:

@@ -21,6 +21,7 @@ def state_names() -> dict[TrainerState, str]:
     """What the status bar calls each trainer state (translated when asked, not at import)."""
     return {
         TrainerState.IDLE: _tr("paused"), TrainerState.LOADING: _tr("loading TensorFlow…"),
+        TrainerState.BUILDING: _tr("building the model…"),
         TrainerState.COMPILING: _tr("compiling…"), TrainerState.PAUSED: _tr("paused"),
         TrainerState.TRAINING: _tr("training"), TrainerState.WAITING: _tr("waiting for points"),
         TrainerState.DIVERGED: _tr("diverged"), TrainerState.ERROR: _tr("error"),
@@ -36,6 +37,8 @@ class RateMeter:
         self._marks: deque[tuple[float, int]] = deque(maxlen=120)
 
     def record(self, epoch: int, now: float | None = None) -> None:
+        if self._marks and epoch < self._marks[-1][1]:
+            self._marks.clear()  # a new model started at epoch 0: a rate across it means nothing
         self._marks.append((time.perf_counter() if now is None else now, epoch))
 
     def rate(self, now: float | None = None) -> float:

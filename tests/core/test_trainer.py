@@ -124,7 +124,7 @@ def test_reset_gives_new_weights_and_epoch_zero(make_trainer):
     # Same layers, so the compiled loop is kept: Reset answers at once, with no compiling.
     assert trainer.wait_until_settled(60)
     after_reset = [state for state, _ in rec.states[before_reset:]]
-    assert TrainerState.LOADING in after_reset and TrainerState.COMPILING not in after_reset
+    assert TrainerState.BUILDING in after_reset and TrainerState.COMPILING not in after_reset
 
 
 def test_learning_rate_change_applies_without_reset(make_trainer):
