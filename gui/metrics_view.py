@@ -41,10 +41,6 @@ class MetricsView(QWidget):
                             (self._weights_plot, self.tr("Dense weights"))):
             plot.setTitle(title, color="#202020", size="10pt")
             plot.hideButtons()  # pyqtgraph's auto-range "A": ranges here are always automatic
-            # Long runs keep up to 131,072 epochs: draw about a point per pixel, keeping each
-            # pixel column's extremes ("peak"), so a spike in the loss is never thinned away.
-            plot.setDownsampling(auto=True, mode="peak")
-            plot.setClipToView(True)
         self._loss_plot.setXLink(self._accuracy_plot)
         self._weights_plot.setXLink(self._accuracy_plot)
         self._curves = {}
@@ -108,29 +104,27 @@ class MetricsView(QWidget):
         self._throttle.request()
 
     def redraw(self) -> None:
-        # Copies: the history thins its rows in place, and a curve keeps the arrays it is given.
-        epochs = self._history.column("epoch").copy()
+        epochs = self._history.column("epoch")
+        last = float(epochs[-1]) if len(epochs) else 1.0
+        # Ranges snap to 1-2-5 steps, so they (and the axes' ticks, costly to lay out) change
+        # only now and then rather than on every redraw.
+        # At epoch 0 the range is 0..1, not the -1..1 an empty range would expand to.
+        x_high = max(1.0, _nice_ceiling(last))
+        # About one group of epochs per pixel the data spans (it fills last / x_high of it).
+        bins = max(2, int(self._accuracy_plot.getViewBox().width() * last / x_high))
         loss_top = 0.0
         weight_low, weight_high = 0.0, 0.0
         for column, curve in self._curves.items():
-            values = self._history.column(column).copy()
-            shown = np.isfinite(values)
-            if shown.all():
-                curve.setData(epochs, values, skipFiniteCheck=True)
-            else:  # a gap (no held-out points, or epoch 0's missing fit figures) is skipped
-                curve.setData(epochs[shown], values[shown], skipFiniteCheck=True)
-            if not shown.any():
+            xs, values = self._history.envelope(column, bins)
+            curve.setData(xs, values, skipFiniteCheck=True)
+            if not len(values):
                 continue
             if "loss" in column:
-                loss_top = max(loss_top, float(values[shown].max()))
+                loss_top = max(loss_top, float(values.max()))
             elif column in ("w1", "w2", "b"):
-                weight_low = min(weight_low, float(values[shown].min()))
-                weight_high = max(weight_high, float(values[shown].max()))
-        # Ranges snap to 1-2-5 steps, so they (and the axes' ticks, costly to lay out) change
-        # only now and then rather than on every redraw.
-        last = float(epochs[-1]) if len(epochs) else 1.0
-        # At epoch 0 the range is 0..1, not the -1..1 an empty range would expand to.
-        self._set_range(self._accuracy_plot.setXRange, 0.0, max(1.0, _nice_ceiling(last)))
+                weight_low = min(weight_low, float(values.min()))
+                weight_high = max(weight_high, float(values.max()))
+        self._set_range(self._accuracy_plot.setXRange, 0.0, x_high)
         self._set_range(self._loss_plot.setYRange, 0.0, _nice_ceiling(loss_top))
         self._set_range(self._weights_plot.setYRange, -_nice_ceiling(-weight_low),
                         _nice_ceiling(weight_high))

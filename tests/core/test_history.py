@@ -55,3 +55,18 @@ def test_a_batch_hands_out_epoch_stats_with_missing_figures_as_none():
     stats = batch[-1]
     assert stats.epoch == 7 and stats.test_accuracy is None and stats.w == (0.007, -0.007)
     assert [s.epoch for s in batch] == [5, 6, 7]
+
+
+def test_a_charts_envelope_keeps_a_one_epoch_spike_and_the_latest_epoch():
+    """Charts draw about a point per pixel; thinning by picking every k-th epoch used to
+    drop a spike in the loss. The envelope keeps each group's lowest and highest value."""
+    history = EpochHistory()
+    batch = _batch(0, 50_000)
+    spiked = dict(batch.columns, loss=np.where(batch.epoch == 31_337, 99.0, batch.loss),
+                  test_loss=np.where(batch.epoch < 10, 0.5, np.nan))
+    history.add(EpochBatch(batch.epoch, spiked, n_train=4, n_test=0))
+    epochs, loss = history.envelope("loss", bins=300)
+    assert len(loss) <= 2 * 300 + 1 and loss.max() == 99.0
+    assert epochs[-1] == 49_999 and loss[-1] == 49_999 / 1000.0
+    epochs, test_loss = history.envelope("test_loss", bins=300)  # groups without a value go
+    assert np.all(np.isfinite(test_loss)) and 0 < len(test_loss) <= 2
