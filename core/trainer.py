@@ -77,9 +77,11 @@ class Trainer:
 
     ``on_epochs`` receives every epoch in order, in batches. A report whose epoch number was
     already reported replaces it: the model was re-evaluated (points changed while paused, or a
-    new model). ``on_state`` receives (state, message) on every change of state. ``on_loaded``
-    runs on the thread once TensorFlow is imported, before any model exists (the window uses
-    it to take TensorFlow's long-lived objects out of the garbage collector's view).
+    new model). ``on_state`` receives (state, message) on every change of state.
+    ``on_long_lived_objects`` runs on the thread when many objects that live as long as the
+    process were just made: once TensorFlow is imported (before any model exists) and after
+    each compilation. The window uses it to take them out of the garbage collector's view;
+    core leaves the process-wide collector alone.
     """
 
     def __init__(
@@ -89,12 +91,12 @@ class Trainer:
         on_epochs: Callable[[EpochBatch], None],
         on_state: Callable[[TrainerState, str], None] | None = None,
         frame_seconds: float = FRAME_SECONDS,
-        on_loaded: Callable[[], None] | None = None,
+        on_long_lived_objects: Callable[[], None] | None = None,
     ) -> None:
         self._dataset = dataset
         self._on_epochs = on_epochs
         self._on_state = on_state or (lambda state, message: None)
-        self._on_loaded = on_loaded or (lambda: None)
+        self._on_long_lived_objects = on_long_lived_objects or (lambda: None)
         self._sizer = ChunkSizer(frame_seconds)
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -290,7 +292,7 @@ class Trainer:
             from core.model import build_model
 
             start_xla()
-        self._on_loaded()
+        self._on_long_lived_objects()
         session = TrainingSession(Engine, EngineData, build_model)
         run = RunLimit()
         waiting_for_points = False
@@ -371,6 +373,7 @@ class Trainer:
             self._publish(TrainerState.COMPILING)
             with routine_native_logs_hidden():  # the first compilation logs MLIR's set-up
                 session.engine.warm_up(session.data, config.batch_size)
+            self._on_long_lived_objects()  # tracing left ~100k objects behind
 
     def _emit(self, batch: EpochBatch, keep_fit_figures: bool = False) -> None:
         """Report epochs. A re-evaluation of a trained epoch keeps that epoch's training-mode

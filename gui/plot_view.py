@@ -168,29 +168,39 @@ class PlotView(pg.PlotWidget):
             self._fit_legend()  # first: the plot item below is then sized with its new minimum
         super().resizeEvent(event)
 
-    def _fit_legend(self) -> bool:
+    def _fit_legend(self, settle: bool = True) -> bool:
         """Choose the legend's columns for the current width, and keep the plot at least as
-        wide as its one-column layout needs; True when the columns changed."""
+        wide as its one-column layout needs; True when the columns changed.
+
+        ``settle=False`` is for a changed text (the misclassified count, every frame while
+        training): then room is only ever added, never given back, so a count that shrinks
+        never re-lays out the window (with 100,000 points a re-layout repaints them all)."""
         legend = self._legend
         widths = _entry_widths(legend)
         overhead = self._legend_overhead()
-        self.setMinimumWidth(int(overhead + widths[0]) + 2)
+        needed = int(overhead + widths[0]) + 2
+        if settle or needed > self.minimumWidth():
+            self.setMinimumWidth(needed)
         columns = 2 if self.viewport().width() - overhead >= sum(widths[:2]) else 1
+        if not settle:
+            columns = min(columns, legend.columnCount)
         if legend.columnCount == columns:
             return False
         legend.setColumnCount(columns)
         return True
 
-    def _legend_changed(self) -> None:
+    def _legend_changed(self, settle: bool = True) -> None:
         """An entry came, went or grew: re-fit, and re-size the plot item if that changed
         its minimum (a layout costs milliseconds, so only then)."""
-        if self._fit_legend():
+        if self._fit_legend(settle):
             super().resizeEvent(None)
 
     def _legend_overhead(self) -> float:
-        """Width the plot item needs beside its legend (axis, colour bar, margins)."""
+        """Width the plot item needs beside its legend: the y axis, the colour bar (read from
+        their geometry, which the legend's text does not change) and the layout's spacing."""
         item = self.getPlotItem()
-        return item.minimumWidth() - self._legend.minimumWidth()
+        spacing = 2 * max(item.layout.horizontalSpacing(), 0) + 8  # between columns, margins
+        return item.getAxis("left").width() + self._colorbar.width() + spacing
 
     # --- rendering ---------------------------------------------------------------------------
     def show_points(self, snapshot: DataSnapshot) -> None:
@@ -329,10 +339,15 @@ class PlotView(pg.PlotWidget):
             wrong = self._xy[predicted != (self._labels == 1)]
         shown = wrong if len(wrong) <= MAX_RINGS else wrong[:0]
         self._wrong.setData(x=shown[:, 0], y=shown[:, 1])
-        text = self.tr("misclassified by predict: {0}").format(len(wrong))
+        # The count padded to the digits of the point count with figure spaces (a digit's
+        # width): the legend keeps its width while the count changes every frame, so the
+        # plot's minimum width, and with it the window's layout, stays put.
+        digits = len(str(len(self._xy)))
+        count = f"{len(wrong):{digits}d}".replace(" ", "\u2007")
+        text = self.tr("misclassified by predict: {0}").format(count)
         if len(wrong) > MAX_RINGS:
             text += self.tr(" (too many to ring)")
         label = self._legend.getLabel(self._wrong)
         if label is not None and label.text != text:
             label.setText(text)
-            self._legend_changed()
+            self._legend_changed(settle=False)

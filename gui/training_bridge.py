@@ -22,13 +22,16 @@ FRAME_MS = 16
 
 
 def keep_collections_short() -> None:
-    """Take what exists now out of the garbage collector's view, once TensorFlow is loaded.
+    """Collect, then take what is left out of the garbage collector's view.
 
-    TensorFlow leaves millions of long-lived objects; a full collection walking them all
-    pauses every thread, the GUI's too, for ~100 ms. Frozen once, right after the import and
-    before any model exists, they are never walked again, while models built later (and
-    discarded by Reset) stay collectable. The window's process owns this choice; core's
-    trainer only offers the moment (``on_loaded``)."""
+    TensorFlow's import and each XLA compilation leave hundreds of thousands of objects that
+    live as long as the process; full collections walking them all paused every thread, the
+    GUI's too, for up to 160 ms (measured with 100,000 points) and grew with each compile.
+    Frozen, they are never walked again. Collecting first matters: a discarded model that
+    is garbage but not yet collected would be frozen for good (every Reset used to leak one
+    that way). Reset with the same layers compiles nothing, so it freezes nothing and its
+    discarded models stay collectable. The trainer offers the moments
+    (``on_long_lived_objects``); the window's process owns this choice."""
     gc.collect()
     gc.freeze()
 
@@ -49,7 +52,7 @@ class TrainingBridge(QObject):
         self._throttle = Throttle(FRAME_MS, self.flush, self)
         self._wake.connect(self._throttle.request)
         self.trainer = Trainer(dataset, config, self._on_epochs, self._on_state,
-                               on_loaded=keep_collections_short)
+                               on_long_lived_objects=keep_collections_short)
 
     # --- commands --------------------------------------------------------------------------
     def prepare(self) -> None:

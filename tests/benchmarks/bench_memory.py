@@ -69,7 +69,7 @@ def _resets() -> dict:
     with watching_built_models() as built:
         dataset = Dataset(np.array([[0.0, 0.0], [0.0, 1.0]]), np.array([0, 1]))
         trainer = Trainer(dataset, TrainConfig(), lambda batch: None,
-                          on_loaded=keep_collections_short)
+                          on_long_lived_objects=keep_collections_short)
         trainer.prepare()
         trainer.wait_until_settled()
         before = rss_mb()
