@@ -7,13 +7,14 @@ fixed order — a new model first, then new points, then settings, then how far 
 runs one chunk of epochs, sized to about a screen frame so that pausing and editing take
 effect at once. Results leave the thread only through the callbacks, never under the lock.
 
-States (``TrainerState``), all set in ``_publish`` from the thread, except STOPPED::
+States (``TrainerState``), all set through ``_publish``, from the thread except STOPPED::
 
     IDLE --prepare--> LOADING --TensorFlow loaded--> BUILDING --> [COMPILING] --> PAUSED
-    PAUSED --start/step--> TRAINING --chunk--> TRAINING ... --pause/step done--> PAUSED
+    PAUSED, DIVERGED --start/step--> TRAINING --chunk--> TRAINING ... --pause/step done--> PAUSED
     TRAINING --epoch limit--> PAUSED ("epoch limit reached")
     TRAINING --loss NaN/inf--> DIVERGED (weights of the last finite epoch kept)
-    TRAINING --no training points--> WAITING --points added--> TRAINING
+    PAUSED --start/step, no training points--> WAITING --points added--> TRAINING
+    WAITING --pause--> PAUSED
     any --new model (reset, restart, structural setting)--> BUILDING --> [COMPILING] --> ...
     any --a bug--> ERROR;  any --stop()--> STOPPED
 
@@ -78,10 +79,11 @@ class Trainer:
     ``on_epochs`` receives every epoch in order, in batches. A report whose epoch number was
     already reported replaces it: the model was re-evaluated (points changed while paused, or a
     new model). ``on_state`` receives (state, message) on every change of state.
-    ``on_long_lived_objects`` runs on the thread when many objects that live as long as the
-    process were just made: once TensorFlow is imported (before any model exists) and after
-    each compilation. The window uses it to take them out of the garbage collector's view;
-    core leaves the process-wide collector alone.
+    ``on_long_lived_objects(released)`` runs on the thread when many objects that live as long
+    as the process were just made: once TensorFlow is imported (before any model exists) and
+    after each compilation; ``released`` says a compiled model was dropped to make room
+    meanwhile. The window uses it to take long-lived objects out of the garbage collector's
+    view; core leaves the process-wide collector alone.
     """
 
     def __init__(
@@ -91,12 +93,12 @@ class Trainer:
         on_epochs: Callable[[EpochBatch], None],
         on_state: Callable[[TrainerState, str], None] | None = None,
         frame_seconds: float = FRAME_SECONDS,
-        on_long_lived_objects: Callable[[], None] | None = None,
+        on_long_lived_objects: Callable[[bool], None] | None = None,
     ) -> None:
         self._dataset = dataset
         self._on_epochs = on_epochs
         self._on_state = on_state or (lambda state, message: None)
-        self._on_long_lived_objects = on_long_lived_objects or (lambda: None)
+        self._on_long_lived_objects = on_long_lived_objects or (lambda released: None)
         self._sizer = ChunkSizer(frame_seconds)
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -256,12 +258,15 @@ class Trainer:
             self._new_model, self._data_changed = None, False
             return orders
 
-    def _end_run(self, run_request: int) -> bool:
-        """Stop running, unless a newer start() came in meanwhile; True when stopped."""
+    def _end_run(self, run_request: int, drop_steps: bool = False) -> bool:
+        """Stop running (and forget steps asked for), unless a newer start() came in
+        meanwhile; True when stopped."""
         with self._cond:
             if self._run_request != run_request:
                 return False
             self._running = False
+            if drop_steps:
+                self._steps = 0
             return True
 
     def _publish(self, state: TrainerState, message: str = "") -> None:
@@ -292,7 +297,7 @@ class Trainer:
             from core.model import build_model
 
             start_xla()
-        self._on_long_lived_objects()
+        self._on_long_lived_objects(False)
         session = TrainingSession(Engine, EngineData, build_model)
         run = RunLimit()
         waiting_for_points = False
@@ -316,32 +321,33 @@ class Trainer:
                 if self._end_run(orders.run_request):
                     self._publish(TrainerState.PAUSED, "epoch limit reached")
                 continue
-            self._train(session, config, orders, epochs, run.target)
+            self._train(session, config, orders, epochs)
 
     def _apply(self, orders: _Orders, session: TrainingSession, run: RunLimit) -> None:
         """Act on the orders in a fixed order: a new model (epoch 0), else new points, then
         the live settings, then the epoch at which this run stops."""
         config = orders.config
+        points_before = session.n_train
         if orders.new_model is not None:
             self._publish(TrainerState.BUILDING)
-            session.build(config, self._dataset.snapshot(), orders.new_model)
+            released = session.build(config, self._dataset.snapshot(), orders.new_model)
             self.epoch = 0
             run.forget()  # a limit counts from the new model's epoch 0
             self._emit(session.snapshot(0))  # the new line is drawn before compiling
-            self._compile_if_needed(session, config)
+            self._compile_if_needed(session, config, released)
         elif orders.data_changed:
-            before = session.n_train
             session.refresh(config, self._dataset.snapshot())
-            self._sizer.rescale(before, session.n_train)
             self._emit(session.snapshot(self.epoch), keep_fit_figures=True)
+        self._sizer.rescale(points_before, session.n_train)
         if session.apply_live(config):
             self._sizer.forget()
         if orders.running:
             run.update(orders.run_request, config.epochs, self.epoch)
 
-    def _train(self, session: TrainingSession, config: TrainConfig, orders: _Orders, epochs: int,
-               target: int | None) -> None:
-        """One chunk of epochs, reported; ends the run at the limit or on divergence."""
+    def _train(self, session: TrainingSession, config: TrainConfig, orders: _Orders,
+               epochs: int) -> None:
+        """One chunk of epochs, reported; ends the run on divergence. (The epoch limit ends
+        it in ``_loop``, when the next chunk would have no epochs left.)"""
         # New points may have outgrown the capacity: compile now, so the timing of the chunk
         # below (which sizes the next one) is training alone.
         self._compile_if_needed(session, config)
@@ -354,26 +360,23 @@ class Trainer:
             self.epoch = int(batch.epoch[-1])
             self._emit(batch)
         if batch.diverged:
-            with self._cond:
-                self._steps = 0
-            self._end_run(orders.run_request)
             self._emit(session.snapshot(self.epoch, diverged=True), keep_fit_figures=True)
-            self._publish(
-                TrainerState.DIVERGED,
-                f"loss became NaN or infinite in epoch {self.epoch + 1}; kept the weights of "
-                f"epoch {self.epoch} (try a smaller learning rate or normalized inputs)",
-            )
-        elif (orders.running and target is not None and self.epoch >= target
-              and self._end_run(orders.run_request)):
-            self._publish(TrainerState.PAUSED, "epoch limit reached")
+            if self._end_run(orders.run_request, drop_steps=True):  # else a newer run goes on
+                self._publish(
+                    TrainerState.DIVERGED,
+                    f"loss became NaN or infinite in epoch {self.epoch + 1}; kept the weights "
+                    f"of epoch {self.epoch} (try a smaller learning rate or normalized inputs)",
+                )
 
-    def _compile_if_needed(self, session: TrainingSession, config: TrainConfig) -> None:
-        """Compile ahead of training, saying so: the window shows why the line waits."""
+    def _compile_if_needed(self, session: TrainingSession, config: TrainConfig,
+                           released: bool = False) -> None:
+        """Compile ahead of training, saying so: the window shows why the line waits.
+        ``released``: a compiled model was dropped to make room (its objects are garbage)."""
         if session.engine.needs_compiling(session.data, config.batch_size):
             self._publish(TrainerState.COMPILING)
             with routine_native_logs_hidden():  # the first compilation logs MLIR's set-up
                 session.engine.warm_up(session.data, config.batch_size)
-            self._on_long_lived_objects()  # tracing left ~100k objects behind
+            self._on_long_lived_objects(released)  # tracing left ~100k objects behind
 
     def _emit(self, batch: EpochBatch, keep_fit_figures: bool = False) -> None:
         """Report epochs. A re-evaluation of a trained epoch keeps that epoch's training-mode

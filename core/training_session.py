@@ -45,8 +45,9 @@ class TrainingSession:
     def n_train(self) -> int:
         return self.data.n_train if self.data is not None else 0
 
-    def build(self, config: TrainConfig, snapshot, how: NewModel) -> None:
-        """A new model for these settings, its weights from the seed or a fresh start."""
+    def build(self, config: TrainConfig, snapshot, how: NewModel) -> bool:
+        """A new model for these settings, its weights from the seed or a fresh start; True
+        when the least recently used compiled model was dropped to make room."""
         init_seed = config.seed
         if how is NewModel.FRESH:
             self._fresh_starts += 1
@@ -54,6 +55,7 @@ class TrainingSession:
                             .generate_state(1)[0] % (2**31 - 1))
         neuron = self._build_model(config, init_seed=init_seed)
         structure = config.model_structure()
+        released = False
         if structure in self._engines:
             self._engines.move_to_end(structure)
             self._engines[structure].neuron.take_state_of(neuron)
@@ -61,9 +63,11 @@ class TrainingSession:
             self._engines[structure] = self._engine_class(neuron)
             if len(self._engines) > MAX_COMPILED_MODELS:
                 self._engines.popitem(last=False)
+                released = True
         self.engine = self._engines[structure]
         self._learning_rate = config.learning_rate
         self.refresh(config, snapshot)
+        return released
 
     def apply_live(self, config: TrainConfig) -> bool:
         """Apply the settings that need no new model; True when the batch size changed (epochs
