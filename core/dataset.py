@@ -266,8 +266,11 @@ class Dataset:
             raise ValueError("coordinates must be finite numbers")
         if not np.all(np.isin(labels, LABELS)):
             raise ValueError("labels must be 0 or 1")
-        ids = np.arange(self._next_id, self._next_id + len(labels), dtype=np.int64)
-        self._next_id += len(labels)
+        # Loaded points are numbered from 0, so the same points loaded again (a preset, a
+        # file, a scenario) are held out alike, in the window as on the command line. Ids
+        # need only be unique within one state; points added later take ids never used.
+        ids = np.arange(len(labels), dtype=np.int64)
+        self._next_id = max(self._next_id, len(labels))
         return _State(xy.copy(), labels.astype(np.int8), ids)
 
 

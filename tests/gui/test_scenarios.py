@@ -4,6 +4,7 @@ with the command line that claims to run the same thing."""
 import json
 
 import numpy as np
+import pytest
 
 from core.cli import parse
 from core.headless import run
@@ -27,24 +28,29 @@ def test_pressing_a_scenario_again_after_it_finished_trains_it_again(qtbot, make
         assert window.metrics.latest.epoch == 20
 
 
+@pytest.mark.parametrize("test_split", [0.0, 0.5])
 def test_a_scenario_button_and_its_command_line_give_the_same_figures(qtbot, make_window,
-                                                                     tmp_path):
+                                                                     tmp_path, test_split):
     """`--scenario question-4 --seed 0` and the button at seed 0: the same data, the same
     initial weights, the same shuffles, so the same numbers (the engine's chunking by frame
     time does not change them: tests/core/test_engine_matches_fit.py)."""
     out = tmp_path / "run.json"
     assert run(parse(["--headless", "--quiet", "--scenario", "question-4", "--seed", "0",
-                      "--json", str(out)])) == 0
+                      "--test-split", str(test_split), "--json", str(out)])) == 0
     epochs = json.loads(out.read_text())["epochs"]
-    window = make_window(seed=0)
+    assert (epochs[-1]["n_test"] > 0) == (test_split > 0)  # the split is really exercised
+    window = make_window(seed=0, test_split=test_split)
+    window.dataset.add(0.5, 0.5, 1)  # the window held other points before the press
     press_scenario(qtbot, window, "Question: 4 points")
     qtbot.waitUntil(lambda: window.metrics.latest.epoch == 20 and not window.bridge.running,
                     timeout=60_000)
     window.metrics.redraw()
     history = {name: window.metrics.history(name)[-20:] for name in
-               ("epoch", "loss", "accuracy", "eval_accuracy", "w1", "w2", "b")}
+               ("epoch", "loss", "accuracy", "eval_accuracy", "test_accuracy", "w1", "w2",
+                "b")}
     np.testing.assert_array_equal(history["epoch"], [e["epoch"] for e in epochs])
-    for name in ("loss", "accuracy", "eval_accuracy", "b"):
-        np.testing.assert_array_equal(history[name], [e[name] for e in epochs], err_msg=name)
+    for name in ("loss", "accuracy", "eval_accuracy", "test_accuracy", "b"):
+        expected = [np.nan if e[name] is None else e[name] for e in epochs]
+        np.testing.assert_array_equal(history[name], expected, err_msg=name)
     np.testing.assert_array_equal(np.column_stack([history["w1"], history["w2"]]),
                                   [e["w"] for e in epochs])
