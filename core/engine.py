@@ -135,7 +135,8 @@ def epoch_orders(n: int, seed: int, start_epoch: int, epochs: int) -> np.ndarray
 
 @dataclass(frozen=True)
 class EngineData:
-    """Training and held-out points as float32 tensors, built once per data version."""
+    """Training and held-out points as float32 tensors, built once per change of the points
+    (or of which are held out)."""
 
     x: tf.Tensor
     y: tf.Tensor

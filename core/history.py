@@ -13,8 +13,8 @@ import numpy as np
 
 from core.record import EpochBatch, history_columns
 
-COLUMNS = history_columns()  # the record's per-epoch numbers: epoch, loss, ..., w1, w2, b, ...
-DEFAULT_MAX_ROWS = 1 << 17  # 20 rows of float64 each: about 20 MB
+COLUMNS = history_columns()  # epoch and the record's measured figures: loss, ..., w1, w2, b
+DEFAULT_MAX_ROWS = 1 << 17  # 10 columns of float64: about 10 MB
 
 
 class EpochHistory:
@@ -49,7 +49,8 @@ class EpochHistory:
     def envelope(self, name: str, bins: int) -> tuple[np.ndarray, np.ndarray]:
         """(epochs, values) of a column for a chart about ``bins`` pixels wide: consecutive rows
         grouped into at most ``bins`` groups, each drawn as its lowest and highest value, so
-        a spike is never thinned away (what pyqtgraph's "peak" downsampling does; done here
+        a spike among the rows kept is never thinned away (past ``max_rows`` the history
+        itself keeps every k-th epoch). This is pyqtgraph's "peak" downsampling, done here
         because pyqtgraph also scans every row for the plot's bounds on each update, which
         at 50,000 rows doubled the window's slowest frames). The latest row is kept exactly;
         groups with no finite value are dropped."""

@@ -1,9 +1,10 @@
 """The one per-epoch record: every figure an epoch reports is named here, and only here.
 
-The engine fills the figures it measures by these names, the trainer adds the bookkeeping,
-the charts' history takes its columns from ``history_columns()`` and ``--json`` writes
-``EpochStats.to_dict()``, whose keys are the record's fields. Adding a figure is one field
-below (plus the engine computing it, for a measured one) and the line that shows it.
+The engine fills the figures it measures by these names, derives the boundary lines and
+numbers the epochs; the charts' history keeps the measured figures (``history_columns()``)
+and ``--json`` writes ``EpochStats.to_dict()``, whose keys are the record's fields. Adding a
+figure is one field below (plus the engine computing it, for a measured one) and the line
+that shows it.
 
 ``EpochBatch`` holds consecutive epochs as columns: the compiled engine runs up to hundreds of
 thousands of epochs a second, and one Python object per epoch would cost more than the
@@ -68,18 +69,13 @@ FIELDS = tuple(fields(EpochStats))
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 MEASURED_FIELDS = tuple(f for f in FIELDS if f.metadata["source"] == MEASURED)
 PER_EPOCH_FIELDS = tuple(f for f in FIELDS if f.metadata["source"] != BOOKKEEPING)
-PER_BATCH_FIELDS = ("n_train", "n_test")  # the same for every epoch of one report
-
-
-def width(name: str) -> int:
-    return next(f.metadata["width"] for f in FIELDS if f.name == name)
 
 
 def history_columns() -> tuple[str, ...]:
-    """Chart columns: ``epoch`` and every per-epoch number, a field of width k giving
-    ``name1 .. namek`` (``w`` -> ``w1``, ``w2``)."""
+    """Chart columns: ``epoch`` and every measured number, a field of width k giving
+    ``name1 .. namek`` (``w`` -> ``w1``, ``w2``). The lines are derived, not kept."""
     names = ["epoch"]
-    for f in PER_EPOCH_FIELDS:
+    for f in MEASURED_FIELDS:
         k = f.metadata["width"]
         names += [f.name] if k == 1 else [f"{f.name}{i + 1}" for i in range(k)]
     return tuple(names)
@@ -121,7 +117,7 @@ class EpochBatch:
     def rows(self) -> np.ndarray:
         """Every epoch as one float row laid out as ``history_columns()`` (NaN where missing)."""
         parts = [self.epoch.astype(float)[:, None]]
-        for f in PER_EPOCH_FIELDS:
+        for f in MEASURED_FIELDS:
             values = self.columns[f.name]
             k = f.metadata["width"]
             parts.append(np.full((len(self), k), np.nan) if values is None

@@ -103,6 +103,11 @@ class MetricsView(QWidget):
             self._latest = batches[-1].last()
         self._throttle.request()
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        """The envelope is sized to the chart's width: draw it again for the new width."""
+        super().resizeEvent(event)
+        self._throttle.request()
+
     def redraw(self) -> None:
         epochs = self._history.column("epoch")
         last = float(epochs[-1]) if len(epochs) else 1.0

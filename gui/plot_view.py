@@ -162,8 +162,9 @@ class PlotView(pg.PlotWidget):
         self.setRange(QRectF(-0.5, -0.5, 2.0, 2.0), padding=0)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        """Lay the legend out in two columns only where they fit: the plot's minimum width is
-        the legend's, and a view narrower than that is cut off on the right, not shrunk."""
+        """Lay the legend out in two columns only where they fit. The plot item's minimum
+        width is its legend's, and a view narrower than that minimum would be cut off on the
+        right rather than shrunk; so the widget's minimum is the one-column layout's."""
         if "_legend" in self.__dict__:  # pyqtgraph resizes once while constructing
             self._fit_legend()  # first: the plot item below is then sized with its new minimum
         super().resizeEvent(event)
@@ -190,8 +191,8 @@ class PlotView(pg.PlotWidget):
         return True
 
     def _legend_changed(self, settle: bool = True) -> None:
-        """An entry came, went or grew: re-fit, and re-size the plot item if that changed
-        its minimum (a layout costs milliseconds, so only then)."""
+        """An entry came, went or changed its text: re-fit, and re-size the plot item when
+        the legend's columns changed (a layout costs milliseconds, so only then)."""
         if self._fit_legend(settle):
             super().resizeEvent(None)
 
