@@ -29,9 +29,13 @@ class Document:
     def __init__(self, dataset: Dataset | None = None, *, path: Path | None = None,
                  preset: str | None = None) -> None:
         self.dataset = dataset if dataset is not None else Dataset()
+        self._set_source(path, preset)
+        self._clean_position = self.dataset.undo_position()
+
+    def _set_source(self, path: Path | None, preset: str | None) -> None:
+        """Points from a file are that file's, whatever preset they may once have been."""
         self.path = path
         self.preset = None if path is not None else preset
-        self._clean_position = self.dataset.undo_position()
 
     # --- the clean marker -------------------------------------------------------------------
     def mark_clean(self) -> None:
@@ -51,8 +55,7 @@ class Document:
              preset: str | None = None) -> None:
         """Replace the points (one undo step), record where they came from, mark clean."""
         self.dataset.replace(xy, labels)
-        self.path = path
-        self.preset = None if path is not None else preset
+        self._set_source(path, preset)
         self.mark_clean()
 
     def load_preset(self, name: str, seed: int) -> None:

@@ -16,7 +16,7 @@ def _make_window(options: Options):
     from gui.main_window import MainWindow
 
     document = Document(Dataset(options.xy, options.labels), path=options.source_path,
-                        preset=None if options.source_path else options.source)
+                        preset=options.source)  # the document ignores it for a file
     return MainWindow(document, options.config)
 
 
