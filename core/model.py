@@ -104,10 +104,10 @@ def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimize
     return classes[name](learning_rate=learning_rate)
 
 
-def build_model(config: TrainConfig, init_seed: int | None = None) -> NeuronModel:
-    """Build and compile the model; ``init_seed`` (default: config.seed) fixes the initial
-    weights, so a run is reproducible from its settings alone."""
-    seed = config.seed if init_seed is None else init_seed
+def build_model(config: TrainConfig) -> NeuronModel:
+    """Build and compile the model; the config's seed fixes the initial weights, so a run is
+    reproducible from its settings alone."""
+    seed = config.seed
     layers: list[keras.layers.Layer] = [keras.Input(shape=(2,))]
     normalization = batchnorm = None
     if config.normalize:

@@ -39,7 +39,7 @@ from core.dataset import Dataset
 from core.native_logs import routine_native_logs_hidden
 from core.pacing import ChunkSizer, RunLimit
 from core.record import EpochBatch
-from core.training_session import NewModel, TrainingSession
+from core.training_session import TrainingSession
 
 FRAME_SECONDS = 0.016
 
@@ -66,7 +66,7 @@ class _Orders:
     """Everything the callers asked for since the thread last looked, taken in one go."""
 
     config: TrainConfig
-    new_model: NewModel | None
+    new_model: bool
     data_changed: bool
     run_request: int  # bumped by every start(); 0 = never started
     running: bool
@@ -106,7 +106,7 @@ class Trainer:
         self._message = ""
         # Orders, guarded by _cond; the thread takes them all at once in _take_orders.
         self._config = config
-        self._new_model: NewModel | None = NewModel.FROM_SEED
+        self._new_model = True  # built from the config's seed, like every model
         self._data_changed = True
         self._run_request = 0
         self._running = False
@@ -168,10 +168,11 @@ class Trainer:
                 self._cond.notify_all()
 
     def reset(self) -> None:
-        """A new model with new initial weights (and optimizer state); epoch goes back to 0."""
+        """Back to epoch 0: the seed's initial weights and a fresh optimizer state (the same
+        start every time; a new seed gives another)."""
         self.prepare()
         with self._cond:
-            self._new_model = NewModel.FRESH
+            self._new_model = True
             self._cond.notify_all()
 
     def restart(self, config: TrainConfig) -> None:
@@ -180,7 +181,7 @@ class Trainer:
         self.prepare()
         with self._cond:
             self._config = config
-            self._new_model = NewModel.FROM_SEED
+            self._new_model = True
             self._data_changed = True
             self._running = True
             self._steps = 0
@@ -195,7 +196,7 @@ class Trainer:
                 self._data_changed = True  # other points are held out now
             self._config = config
             if rebuild:
-                self._new_model = NewModel.FROM_SEED
+                self._new_model = True
             self._cond.notify_all()
         return rebuild
 
@@ -255,7 +256,7 @@ class Trainer:
                 self._steps -= 1
             orders = _Orders(self._config, self._new_model, self._data_changed,
                              self._run_request, self._running, step)
-            self._new_model, self._data_changed = None, False
+            self._new_model, self._data_changed = False, False
             return orders
 
     def _end_run(self, run_request: int, drop_steps: bool = False) -> bool:
@@ -328,9 +329,9 @@ class Trainer:
         the live settings, then the epoch at which this run stops."""
         config = orders.config
         points_before = session.n_train
-        if orders.new_model is not None:
+        if orders.new_model:
             self._publish(TrainerState.BUILDING)
-            released = session.build(config, self._dataset.snapshot(), orders.new_model)
+            released = session.build(config, self._dataset.snapshot())
             self.epoch = 0
             run.forget()  # a limit counts from the new model's epoch 0
             self._emit(session.snapshot(0))  # the new line is drawn before compiling

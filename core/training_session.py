@@ -6,22 +6,12 @@ Used only on the trainer's thread (TensorFlow objects never cross threads).
 from __future__ import annotations
 
 from collections import OrderedDict
-from enum import Enum
-
-import numpy as np
 
 from core.config import TrainConfig
 from core.record import EpochBatch
 from core.split import held_out_mask
 
 MAX_COMPILED_MODELS = 6  # compiled training loops kept for models built before
-
-
-class NewModel(str, Enum):
-    """How the weights of a new model start."""
-
-    FROM_SEED = "from-seed"  # the config's seed: the same start every time (reproducible)
-    FRESH = "fresh"  # a start not used before in this session (Reset)
 
 
 class TrainingSession:
@@ -37,7 +27,6 @@ class TrainingSession:
         # two and its native memory (~15 MB) is never returned, so toggling a setting back
         # reuses the loop it had: the new model's weights are copied into that model.
         self._engines: OrderedDict[tuple, object] = OrderedDict()
-        self._fresh_starts = 0
         self._learning_rate: float | None = None
         self._batch_size: int | None = None
 
@@ -45,15 +34,11 @@ class TrainingSession:
     def n_train(self) -> int:
         return self.data.n_train if self.data is not None else 0
 
-    def build(self, config: TrainConfig, snapshot, how: NewModel) -> bool:
-        """A new model for these settings, its weights from the seed or a fresh start; True
-        when the least recently used compiled model was dropped to make room."""
-        init_seed = config.seed
-        if how is NewModel.FRESH:
-            self._fresh_starts += 1
-            init_seed = int(np.random.SeedSequence([config.seed, self._fresh_starts])
-                            .generate_state(1)[0] % (2**31 - 1))
-        neuron = self._build_model(config, init_seed=init_seed)
+    def build(self, config: TrainConfig, snapshot) -> bool:
+        """A new model for these settings, its initial weights from the config's seed (the same
+        start every time: a run repeats); True when the least recently used compiled model was
+        dropped to make room."""
+        neuron = self._build_model(config)
         structure = config.model_structure()
         released = False
         if structure in self._engines:

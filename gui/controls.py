@@ -10,6 +10,7 @@ and the scenario buttons are built from ``core.scenarios.SCENARIOS``.
 from __future__ import annotations
 
 import math
+import secrets
 
 from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
@@ -164,7 +165,9 @@ class ControlsPanel(QWidget):
         form.addRow(self.tr("L2"), self.l2)
         self.seed = QSpinBox()
         self.seed.setRange(*SEED_RANGE)
-        self.seed.setToolTip(self.tr("Seed for initial weights, shuffling and the split"))
+        self.seed.setToolTip(self.tr(
+            "Seed for the initial weights, the shuffles, the held-out split and generated "
+            "presets: the same seed gives the same run (N draws a new one)"))
         self.seed.valueChanged.connect(self._edited)
         self.seed.setKeyboardTracking(False)  # one new model for 123, not three
         form.addRow(self.tr("Seed"), self.seed)
@@ -218,6 +221,16 @@ class ControlsPanel(QWidget):
                 self.show_preset(preset)
         finally:
             self._filling = False
+
+    def draw_new_seed(self) -> int:
+        """Draw a seed never shown before (at random) and apply it like a typed one: a new
+        model from it. Reset keeps the seed, so it repeats a start; this gives another."""
+        low, high = SEED_RANGE
+        seed = self.seed.value()
+        while seed == self.seed.value():
+            seed = secrets.randbelow(high - low + 1) + low
+        self.seed.setValue(seed)
+        return seed
 
     def show_preset(self, preset: str | None) -> None:
         """Show which preset the points are (none: they came from a file)."""

@@ -111,7 +111,10 @@ class MainWindow(QMainWindow):
         self.step_action = self._action(tr("Step"), ["S", "Right"], self.bridge.step,
                                         tr("Train exactly one epoch"))
         self.reset_action = self._action(tr("Reset"), "R", self.bridge.reset,
-                                         tr("New initial weights, epoch 0"))
+                                         tr("Back to epoch 0: the seed's initial weights"))
+        self.new_seed_action = self._action(tr("New seed"), "N", self.controls.draw_new_seed,
+                                            tr("Draw a new seed: other initial weights, shuffles "
+                                               "and split"))
         self.clear_action = self._action(tr("Clear"), "Ctrl+Backspace", self.dataset.clear,
                                          tr("Remove all points (undoable)"))
         self.undo_action = self._action(tr("Undo"), "Ctrl+Z", self.dataset.undo,
@@ -149,7 +152,8 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.train_action, self.step_action, self.reset_action, None,
+        for action in (self.train_action, self.step_action, self.reset_action,
+                       self.new_seed_action, None,
                        *self.brush_actions.values(), self.clear_action, None, self.undo_action,
                        self.redo_action, self.fit_action, None, self.reference_action,
                        None, self.open_action, self.save_action):
@@ -160,7 +164,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         for title, actions in (
             (tr("&File"), (self.open_action, self.save_action, self.quit_action)),
-            (tr("&Train"), (self.train_action, self.step_action, self.reset_action)),
+            (tr("&Train"), (self.train_action, self.step_action, self.reset_action,
+                            self.new_seed_action)),
             (tr("&Edit"), (self.undo_action, self.redo_action, self.clear_action,
                            *self.brush_actions.values(), self.fit_action)),
         ):

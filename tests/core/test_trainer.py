@@ -111,20 +111,25 @@ def test_points_added_while_paused_are_evaluated_without_training(make_trainer):
     assert rec.last.epoch == 0
 
 
-def test_reset_gives_new_weights_and_epoch_zero(make_trainer):
+def test_reset_goes_back_to_the_seeds_start(make_trainer):
+    """Reset with the same seed gives the same start (issue 9: runs that repeat); another seed
+    gives another."""
     trainer, rec = make_trainer(Dataset(*make_preset("seed-4")), epochs=3)
     trainer.start()
     trainer.wait_until_settled(60)
     initial = rec.stats[0].w
     assert TrainerState.COMPILING in [state for state, _ in rec.states]  # the first model
+    assert rec.last.w != initial  # it trained
     before_reset = len(rec.states)
     trainer.reset()
     assert _wait(lambda: rec.last.epoch == 0 and len(rec.stats) > 4)
-    assert rec.last.w != initial
+    assert rec.last.w == initial
     # Same layers, so the compiled loop is kept: Reset answers at once, with no compiling.
     assert trainer.wait_until_settled(60)
     after_reset = [state for state, _ in rec.states[before_reset:]]
     assert TrainerState.BUILDING in after_reset and TrainerState.COMPILING not in after_reset
+    trainer.set_config(trainer.config.with_changes(seed=1))
+    assert trainer.wait_until_settled(60) and rec.last.epoch == 0 and rec.last.w != initial
 
 
 def test_learning_rate_change_applies_without_reset(make_trainer):
