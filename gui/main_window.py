@@ -7,11 +7,11 @@ calls. Files and the unsaved question live in ``file_actions``, the status bar's
 
 from __future__ import annotations
 
-import html
 import sys
+from functools import partial
 
 from PyQt6.QtCore import QEvent, QObject, Qt, QTimer
-from PyQt6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PyQt6.QtGui import QActionGroup, QCloseEvent
 from PyQt6.QtWidgets import QFrame, QMainWindow, QScrollArea, QSplitter, QToolBar
 
 from core.config import TrainConfig
@@ -21,6 +21,7 @@ from core.reference import Reference, logistic_regression
 from core.scenarios import Scenario
 from core.trainer import TrainerState
 from gui import style
+from gui.actions import reserve_width, window_action
 from gui.background import BackgroundWorker
 from gui.controls import ControlsPanel, scenario_explanation
 from gui.file_actions import FileActions
@@ -90,45 +91,32 @@ class MainWindow(QMainWindow):
         self.plot.setFocus()
 
     # --- set-up ------------------------------------------------------------------------------
-    def _action(self, text: str, keys, slot, tip: str) -> QAction:
-        action = QAction(text, self)
-        sequences = [QKeySequence(k) for k in (keys if isinstance(keys, (list, tuple)) else
-                                              [keys])] if keys else []
-        action.setShortcuts(sequences)
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        shown = " / ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences)
-        text = self.tr("{0} ({1})").format(tip, shown) if shown else tip
-        action.setToolTip(f"<p>{html.escape(text)}</p>")  # rich text: Qt wraps long tips
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
 
     def _build_actions(self) -> None:
         tr = self.tr
-        self.train_action = self._action(tr("Train"), "Space", self.toggle_training,
-                                         tr("Train / pause"))
-        self.step_action = self._action(tr("Step"), ["S", "Right"], self.bridge.step,
-                                        tr("Train exactly one epoch"))
-        self.reset_action = self._action(tr("Reset"), "R", self.bridge.reset,
-                                         tr("Back to epoch 0: the seed's initial weights"))
-        self.new_seed_action = self._action(tr("New seed"), "N", self.controls.draw_new_seed,
-                                            tr("Draw a new seed: other initial weights, shuffles "
-                                               "and split"))
-        self.clear_action = self._action(tr("Clear"), "Ctrl+Backspace", self.dataset.clear,
-                                         tr("Remove all points (undoable)"))
-        self.undo_action = self._action(tr("Undo"), "Ctrl+Z", self.dataset.undo,
-                                        tr("Undo the last edit of the points"))
-        self.redo_action = self._action(tr("Redo"), ["Ctrl+Shift+Z", "Ctrl+Y"], self.dataset.redo,
-                                        tr("Redo"))
-        self.fit_action = self._action(tr("Fit view"), "F", self.fit_view,
-                                       tr("Fit the view to the points"))
-        self.open_action = self._action(tr("Open…"), "Ctrl+O", self.files.open_file,
-                                        tr("Load points from a CSV file (x,y,label)"))
-        self.save_action = self._action(tr("Save…"), "Ctrl+S", self.files.save_file,
-                                        tr("Save the points as CSV"))
-        self.quit_action = self._action(tr("Quit"), "Ctrl+Q", self.close, tr("Quit"))
-        self.reference_action = self._action(
+        make = partial(window_action, self)
+        self.train_action = make(tr("Train"), "Space", self.toggle_training, tr("Train / pause"))
+        self.step_action = make(tr("Step"), ["S", "Right"], self.bridge.step,
+                                tr("Train exactly one epoch"))
+        self.reset_action = make(tr("Reset"), "R", self.bridge.reset,
+                                 tr("Back to epoch 0: the seed's initial weights"))
+        self.new_seed_action = make(tr("New seed"), "N", self.controls.draw_new_seed,
+                                    tr("Draw a new seed: other initial weights, shuffles and "
+                                       "split"))
+        self.clear_action = make(tr("Clear"), "Ctrl+Backspace", self.dataset.clear,
+                                 tr("Remove all points (undoable)"))
+        self.undo_action = make(tr("Undo"), "Ctrl+Z", self.dataset.undo,
+                                tr("Undo the last edit of the points"))
+        self.redo_action = make(tr("Redo"), ["Ctrl+Shift+Z", "Ctrl+Y"], self.dataset.redo,
+                                tr("Redo"))
+        self.fit_action = make(tr("Fit view"), "F", self.fit_view,
+                               tr("Fit the view to the points"))
+        self.open_action = make(tr("Open…"), "Ctrl+O", self.files.open_file,
+                                tr("Load points from a CSV file (x,y,label)"))
+        self.save_action = make(tr("Save…"), "Ctrl+S", self.files.save_file,
+                                tr("Save the points as CSV"))
+        self.quit_action = make(tr("Quit"), "Ctrl+Q", self.close, tr("Quit"))
+        self.reference_action = make(
             tr("scikit-learn"), "L", self._update_reference,
             tr("Compare with scikit-learn's LogisticRegression on the same points: the same "
                "model, fitted by another solver"))
@@ -140,7 +128,7 @@ class MainWindow(QMainWindow):
             (Brush.CLASS0, tr("Class 0"), "0", tr("Left click adds class 0")),
             (Brush.ERASE, tr("Erase"), "E", tr("Left click removes the point under the cursor")),
         ):
-            action = self._action(text, key, lambda _=False, b=brush: self.set_brush(b), tip)
+            action = make(text, key, lambda _=False, b=brush: self.set_brush(b), tip)
             action.setCheckable(True)
             if brush in (Brush.CLASS0, Brush.CLASS1):
                 action.setIcon(style.class_icon(0 if brush == Brush.CLASS0 else 1))
@@ -162,6 +150,7 @@ class MainWindow(QMainWindow):
             else:
                 toolbar.addAction(action)
         self.addToolBar(toolbar)
+        reserve_width(toolbar.widgetForAction(self.train_action), (tr("Pause"), tr("Train")))
         for title, actions in (
             (tr("&File"), (self.open_action, self.save_action, self.quit_action)),
             (tr("&Train"), (self.train_action, self.step_action, self.reset_action,

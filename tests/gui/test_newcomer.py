@@ -3,7 +3,7 @@ and use the window at a laptop's size."""
 
 import pytest
 from PyQt6.QtCore import QPoint, QRectF, Qt
-from PyQt6.QtWidgets import QApplication
+from PyQt6.QtWidgets import QApplication, QToolBar
 
 from core.trainer import TrainerState
 from gui.status_bar import RateMeter
@@ -68,3 +68,16 @@ def test_the_rate_meter_starts_over_with_a_new_model():
     meter.record(0, now=0.6)
     meter.record(400, now=0.8)
     assert meter.rate(now=0.8) == pytest.approx(2000)
+
+
+def test_the_toolbar_does_not_shift_when_train_becomes_pause(qtbot, make_window):
+    window = make_window()
+    toolbar = window.findChild(QToolBar, "main-toolbar")
+    step = toolbar.widgetForAction(window.step_action)
+    before = step.x()
+    qtbot.keyClick(window.plot, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.train_action.text() == "Pause")
+    qtbot.waitUntil(lambda: toolbar.widgetForAction(window.train_action).text() == "Pause")
+    toolbar.layout().activate()  # lay the toolbar out for the new text now
+    assert step.x() == before
+    qtbot.keyClick(window.plot, Qt.Key.Key_Space)
