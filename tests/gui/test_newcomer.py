@@ -34,6 +34,10 @@ def test_space_after_ticking_a_box_trains_and_leaves_the_box_ticked(qtbot, make_
     space(qtbot, window)
     assert box.isChecked() and window.bridge.config.normalize  # Space did not untick it
     qtbot.waitUntil(lambda: window.metrics.latest.epoch > 3, timeout=30_000)
+    window.plot.setRange(QRectF(-50.0, -50.0, 100.0, 100.0), padding=0)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F)  # F fits the view, too
+    (x0, x1), _ = window.plot.view_range()
+    assert -1 < x0 < 0 and 1 < x1 < 2  # the four points span 0..1
 
 
 def test_space_on_the_rate_slider_trains(qtbot, make_window):
