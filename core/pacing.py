@@ -67,3 +67,61 @@ class RunLimit:
         elif limit != self._limit:  # the limit was edited during the run
             self.target = epoch_target(limit, epoch, continuing=True)
         self._request, self._limit = request, limit
+
+
+# The pace control's steps, in epochs per second of wall time; None: as fast as it goes.
+# One epoch a second lets a person read every figure; 60 is one epoch per screen frame, what
+# TensorFlow Playground runs; the top steps are for long runs, and None is the engine's speed.
+PACES: tuple[float | None, ...] = (1, 2, 5, 10, 20, 60, 200, 1000, 5000, None)
+DEFAULT_PACE: float | None = 60  # a fresh run's first epochs are watchable, one per frame
+
+
+class PaceClock:
+    """When epochs are due at a pace: epoch k of a paced stretch is due k / pace seconds after
+    it began. The trainer waits (on its condition, not in a loop) until the next is due.
+
+    Above one epoch per frame the epochs due are run together, a frame's worth at a time, so a
+    fast pace costs one chunk per frame, not one per epoch. After a stall (a compilation, a
+    slow frame) the clock does not catch up in a burst: a person would see a jump."""
+
+    def __init__(self, frame_seconds: float) -> None:
+        self._frame_seconds = frame_seconds
+        self.pace: float | None = None
+        self._began: float | None = None
+        self._done = 0
+
+    def set_pace(self, pace: float | None) -> None:
+        if pace != self.pace:
+            self.pace = pace
+            self.restart()
+
+    def restart(self) -> None:
+        """Count from the next epoch on: a new run, a new model, or another pace."""
+        self._began = None
+
+    def smallest_chunk(self) -> int:
+        """Epochs worth one frame at this pace (at least one)."""
+        return 1 if self.pace is None else max(1, int(self.pace * self._frame_seconds))
+
+    def due(self, now: float, wanted: int) -> int:
+        """How many of the ``wanted`` epochs may run now (0: wait for them)."""
+        if self.pace is None:
+            return wanted
+        if self._began is None:
+            self._began, self._done = now, 0
+        due = int((now - self._began) * self.pace) + 1 - self._done
+        burst = max(self.smallest_chunk(), int(self.pace * 0.1))
+        if due > burst:  # fell behind: carry on from now at the pace, without a burst
+            self._began, self._done = now - (burst - 1) / self.pace, 0
+            due = burst
+        return min(due, wanted) if due >= min(self.smallest_chunk(), wanted) else 0
+
+    def seconds_until_due(self, now: float, wanted: int) -> float:
+        """How long until ``due`` gives epochs again (0 when unpaced or already due)."""
+        if self.pace is None or self._began is None:
+            return 0.0
+        next_epoch = self._done + min(self.smallest_chunk(), wanted) - 1
+        return max(0.0, self._began + next_epoch / self.pace - now)
+
+    def ran(self, epochs: int) -> None:
+        self._done += epochs

@@ -5,7 +5,9 @@ The thread owns every TensorFlow object (imported lazily, on the thread). Caller
 through the data set. The thread takes all pending orders as one snapshot, acts on them in a
 fixed order — a new model first, then new points, then settings, then how far to train — and
 runs one chunk of epochs, sized to about a screen frame so that pausing and editing take
-effect at once. Results leave the thread only through the callbacks, never under the lock.
+effect at once. At a pace (``set_pace``, epochs per second) it sleeps on its condition until
+the next epochs are due, so a person can follow them and a slow pace costs no CPU. Results
+leave the thread only through the callbacks, never under the lock.
 
 States (``TrainerState``), all set through ``_publish``, from the thread except STOPPED::
 
@@ -37,7 +39,7 @@ from enum import Enum
 from core.config import TrainConfig
 from core.dataset import Dataset
 from core.native_logs import routine_native_logs_hidden
-from core.pacing import ChunkSizer, RunLimit
+from core.pacing import ChunkSizer, PaceClock, RunLimit
 from core.record import EpochBatch
 from core.training_session import TrainingSession
 
@@ -71,6 +73,7 @@ class _Orders:
     run_request: int  # bumped by every start(); 0 = never started
     running: bool
     step: bool  # train exactly one epoch (only when not running)
+    pace: float | None  # epochs per second of wall time; None: as fast as it goes
 
 
 class Trainer:
@@ -100,6 +103,7 @@ class Trainer:
         self._on_state = on_state or (lambda state, message: None)
         self._on_long_lived_objects = on_long_lived_objects or (lambda released: None)
         self._sizer = ChunkSizer(frame_seconds)
+        self._clock = PaceClock(frame_seconds)  # the training thread's only
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._state = TrainerState.IDLE
@@ -111,11 +115,14 @@ class Trainer:
         self._run_request = 0
         self._running = False
         self._steps = 0
+        self._pace: float | None = None
         self._stop = False
         # Written by the training thread only; read by others for display.
         self.epoch = 0
         self.error: str | None = None
         self._last: EpochBatch | None = None  # the latest report (training thread only)
+        self._models_built = 0  # (training thread only)
+        self._paced_run = (0, 0)  # the run request and model the pace clock counts for
         dataset.subscribe(self._on_data_changed)
 
     # --- orders (any thread) --------------------------------------------------------------
@@ -200,6 +207,20 @@ class Trainer:
             self._cond.notify_all()
         return rebuild
 
+    def set_pace(self, epochs_per_second: float | None) -> None:
+        """Train at most this many epochs per second of wall time (None: as fast as it goes).
+        Between paced epochs the thread sleeps on its condition: a slow pace costs no CPU, and
+        an order (pause, a new point) still takes effect at once."""
+        if epochs_per_second is not None and not epochs_per_second > 0:
+            raise ValueError(f"a pace must be above 0 epochs per second, not {epochs_per_second}")
+        with self._cond:
+            self._pace = epochs_per_second
+            self._cond.notify_all()
+
+    @property
+    def pace(self) -> float | None:
+        return self._pace
+
     def stop(self, timeout: float = 10.0) -> None:
         """End the thread and wait for it (the current chunk is at most about one frame)."""
         with self._cond:
@@ -255,7 +276,7 @@ class Trainer:
             if step:
                 self._steps -= 1
             orders = _Orders(self._config, self._new_model, self._data_changed,
-                             self._run_request, self._running, step)
+                             self._run_request, self._running, step, self._pace)
             self._new_model, self._data_changed = False, False
             return orders
 
@@ -322,6 +343,10 @@ class Trainer:
                 if self._end_run(orders.run_request):
                     self._publish(TrainerState.PAUSED, "epoch limit reached")
                 continue
+            if orders.running:
+                epochs = self._paced(orders, epochs)
+                if not epochs:
+                    continue
             self._train(session, config, orders, epochs)
 
     def _apply(self, orders: _Orders, session: TrainingSession, run: RunLimit) -> None:
@@ -330,6 +355,7 @@ class Trainer:
         config = orders.config
         points_before = session.n_train
         if orders.new_model:
+            self._models_built += 1
             self._publish(TrainerState.BUILDING)
             released = session.build(config, self._dataset.snapshot())
             self.epoch = 0
@@ -345,6 +371,26 @@ class Trainer:
         if orders.running:
             run.update(orders.run_request, config.epochs, self.epoch)
 
+    def _paced(self, orders: _Orders, wanted: int) -> int:
+        """How many of ``wanted`` epochs the pace allows now; 0 after sleeping until more are
+        due (or an order came). A new run, model or pace counts from its first epoch."""
+        self._clock.set_pace(orders.pace)
+        run = (orders.run_request, self._models_built)
+        if run != self._paced_run:
+            self._paced_run = run
+            self._clock.restart()
+        now = time.perf_counter()
+        due = self._clock.due(now, wanted)
+        if due:
+            return due
+        self._publish(TrainerState.TRAINING)
+        with self._cond:
+            self._cond.wait_for(
+                lambda: self._stop or self._new_model or self._data_changed or not self._running
+                or self._run_request != orders.run_request or self._pace != orders.pace,
+                self._clock.seconds_until_due(now, wanted))
+        return 0
+
     def _train(self, session: TrainingSession, config: TrainConfig, orders: _Orders,
                epochs: int) -> None:
         """One chunk of epochs, reported; ends the run on divergence. (The epoch limit ends
@@ -357,6 +403,7 @@ class Trainer:
         batch = session.engine.run(session.data, epochs, config.batch_size,
                                    start_epoch=self.epoch, seed=config.seed)
         self._sizer.observe(len(batch), time.perf_counter() - began)
+        self._clock.ran(len(batch))
         if len(batch):
             self.epoch = int(batch.epoch[-1])
             self._emit(batch)

@@ -283,3 +283,29 @@ def test_epoch_target_counts_from_where_the_run_starts():
     assert epoch_target(20, 0) == 20 and epoch_target(20, 5) == 20
     assert epoch_target(20, 20) == 40  # started at the limit: another 20
     assert epoch_target(10, 15, continuing=True) == 15  # lowered while running: stop now
+
+
+def test_a_paced_run_takes_the_wall_time_of_its_pace_and_pauses_at_once(make_trainer):
+    """10 epochs at 20 a second take at least 9 / 20 s (never faster: a person must be able
+    to follow them), each reported on its own; a pause while it sleeps between epochs ends the
+    run at once, without the next epoch."""
+    import time
+
+    trainer, rec = make_trainer(Dataset(*make_preset("seed-4")), epochs=10)
+    trainer.prepare()
+    assert trainer.wait_until_settled(60)
+    trainer.set_pace(20)
+    began = time.perf_counter()
+    trainer.start()
+    assert trainer.wait_until_settled(30)
+    took = time.perf_counter() - began
+    assert rec.epochs() == list(range(0, 11))  # one report per epoch
+    assert took >= 9 / 20  # epochs 1..10: the first at once, then one every 1/20 s
+
+    trainer.set_pace(1)
+    trainer.start()  # at the limit already: another 10 epochs, one a second
+    while trainer.epoch < 11:
+        trainer.wait_until_settled(0.01)
+    trainer.pause()
+    assert trainer.wait_until_settled(0.9)  # woken from its sleep, not after the second
+    assert trainer.epoch == 11 and trainer.state is TrainerState.PAUSED
