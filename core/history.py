@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.record import EpochBatch, history_columns
+from core.record import EpochBatch, EpochStats, history_columns
 
-COLUMNS = history_columns()  # epoch and the record's measured figures: loss, ..., w1, w2, b
-DEFAULT_MAX_ROWS = 1 << 17  # 10 columns of float64: about 10 MB
+COLUMNS = history_columns()  # epoch and the record's figures: loss, ..., w1, w2, b, line1, ...
+DEFAULT_MAX_ROWS = 1 << 17  # 16 columns of float64: about 17 MB
 
 
 class EpochHistory:
@@ -30,18 +30,40 @@ class EpochHistory:
         # read ten times a second) is contiguous.
         self._data = np.full((len(COLUMNS), max_rows + 8192), np.nan)
         self.size = 0
+        self.n_train = self.n_test = 0  # the latest report's
         self.stride = 1  # rows kept: epochs divisible by this, and the latest one
 
     def add(self, batch: EpochBatch) -> None:
         if not len(batch):
             return
         rows = batch.rows()
+        self.n_train, self.n_test = batch.n_train, batch.n_test
         self._drop_from(rows[0, 0])
         keep = rows[:, 0] % self.stride == 0
         keep[-1] = True
         self._append(rows[keep])
         while self.size > self._max_rows:
             self._coarsen()
+
+    def epoch_at(self, epoch: int) -> EpochStats | None:
+        """The kept epoch at or before ``epoch`` (past ``max_rows``, every k-th is kept), with
+        its figures and lines, to look back at it; None before the first. ``n_train`` and
+        ``n_test`` are not kept per epoch: they are the latest report's."""
+        epochs = self.column("epoch")
+        index = int(np.searchsorted(epochs, epoch, side="right")) - 1
+        if index < 0:
+            return None
+        row = self._data[:, index: index + 1].T
+        return EpochBatch.from_rows(row, self.n_train, self.n_test).last()
+
+    def neighbour(self, epoch: int, step: int) -> int | None:
+        """The kept epoch ``step`` rows after (or, negative, before) ``epoch``'s, clamped to
+        the history; None when it is empty."""
+        epochs = self.column("epoch")
+        if not len(epochs):
+            return None
+        index = int(np.searchsorted(epochs, epoch, side="right")) - 1
+        return int(epochs[int(np.clip(index + step, 0, len(epochs) - 1))])
 
     def column(self, name: str) -> np.ndarray:
         return self._data[COLUMNS.index(name), : self.size]

@@ -1,7 +1,7 @@
 """The one per-epoch record: every figure an epoch reports is named here, and only here.
 
 The engine fills the figures it measures by these names, derives the boundary lines and
-numbers the epochs; the charts' history keeps the measured figures (``history_columns()``)
+numbers the epochs; the charts' history keeps every per-epoch figure (``history_columns()``)
 and ``--json`` writes ``EpochStats.to_dict()``, whose keys are the record's fields. Adding a
 figure is one field below (plus the engine computing it, for a measured one) and the line
 that shows it.
@@ -72,10 +72,12 @@ PER_EPOCH_FIELDS = tuple(f for f in FIELDS if f.metadata["source"] != BOOKKEEPIN
 
 
 def history_columns() -> tuple[str, ...]:
-    """Chart columns: ``epoch`` and every measured number, a field of width k giving
-    ``name1 .. namek`` (``w`` -> ``w1``, ``w2``). The lines are derived, not kept."""
+    """History columns: ``epoch`` and every per-epoch figure, a field of width k giving
+    ``name1 .. namek`` (``w`` -> ``w1``, ``w2``; ``line`` -> ``line1`` .. ``line3``). The lines
+    are kept too, though derivable only with the model's layers: looking back at an epoch
+    redraws its line and map from them, without the model."""
     names = ["epoch"]
-    for f in MEASURED_FIELDS:
+    for f in PER_EPOCH_FIELDS:
         k = f.metadata["width"]
         names += [f.name] if k == 1 else [f"{f.name}{i + 1}" for i in range(k)]
     return tuple(names)
@@ -117,12 +119,27 @@ class EpochBatch:
     def rows(self) -> np.ndarray:
         """Every epoch as one float row laid out as ``history_columns()`` (NaN where missing)."""
         parts = [self.epoch.astype(float)[:, None]]
-        for f in MEASURED_FIELDS:
+        for f in PER_EPOCH_FIELDS:
             values = self.columns[f.name]
             k = f.metadata["width"]
             parts.append(np.full((len(self), k), np.nan) if values is None
                          else np.asarray(values, float).reshape(len(self), k))
         return np.concatenate(parts, axis=1)
+
+    @classmethod
+    def from_rows(cls, rows: np.ndarray, n_train: int, n_test: int) -> EpochBatch:
+        """The inverse of ``rows()``: epochs laid out as ``history_columns()`` (the history's
+        kept rows) as a batch again."""
+        columns: dict[str, np.ndarray | None] = {}
+        at = 1
+        for f in PER_EPOCH_FIELDS:
+            k = f.metadata["width"]
+            values = rows[:, at: at + k] if k > 1 else rows[:, at]
+            if k > 1 and f.metadata["optional"] and not np.isfinite(values).any():
+                values = None  # e.g. train_line without BatchNormalization
+            columns[f.name] = values
+            at += k
+        return cls(rows[:, 0].astype(int), columns, n_train, n_test)
 
     def __len__(self) -> int:
         return len(self.epoch)

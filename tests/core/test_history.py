@@ -1,5 +1,7 @@
 """The charts' history: every epoch while it fits, then every k-th, never unbounded."""
 
+import dataclasses
+
 import numpy as np
 
 from core.history import EpochHistory
@@ -70,3 +72,24 @@ def test_a_charts_envelope_keeps_a_one_epoch_spike_and_the_latest_epoch():
     assert epochs[-1] == 49_999 and loss[-1] == 49_999 / 1000.0
     epochs, test_loss = history.envelope("test_loss", bins=300)  # groups without a value go
     assert np.all(np.isfinite(test_loss)) and 0 < len(test_loss) <= 2
+
+
+def test_looking_back_gives_a_kept_epochs_own_figures_and_lines():
+    history = EpochHistory(max_rows=1000)
+    batch = _batch(0, 50)
+    line = np.column_stack([np.arange(50.0), np.ones(50), -np.arange(50.0)])
+    history.add(EpochBatch(batch.epoch, {**batch.columns, "line": line}, 4, 0))
+    looked = history.epoch_at(12)
+    assert looked == dataclasses.replace(batch[12], line=(12.0, 1.0, -12.0))
+    assert history.epoch_at(-1) is None and history.epoch_at(999).epoch == 49
+    assert history.neighbour(12, -1) == 11 and history.neighbour(49, +1) == 49
+
+
+def test_past_its_rows_looking_back_lands_on_the_kept_epoch_before():
+    history = EpochHistory(max_rows=1000)
+    for first in range(0, 10_000, 500):
+        history.add(_batch(first, 500))
+    kept = history.epoch_at(4099)
+    assert kept.epoch % history.stride == 0 and 4099 - history.stride < kept.epoch <= 4099
+    assert kept.w == (kept.epoch / 1000.0, -kept.epoch / 1000.0)
+    assert history.neighbour(kept.epoch, +1) == kept.epoch + history.stride
