@@ -75,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="Normalization adapted to the data")
     parser.add_argument("--l2", type=float, default=_DEFAULTS.l2,
                         help="L2 factor on the kernel (default %(default)s)")
-    parser.add_argument("--seed", type=int, default=_DEFAULTS.seed, help="default %(default)s")
+    parser.add_argument("--seed", type=int, default=_DEFAULTS.seed,
+                        help="default %(default)s; a question scenario brings its own, as its "
+                             "button does")
     parser.add_argument("--test-split", type=float, default=_DEFAULTS.test_split,
                         help="held-out fraction (default %(default)s)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="headless: write all figures")

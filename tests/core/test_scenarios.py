@@ -9,6 +9,7 @@ import pytest
 
 from core.cli import UsageError, parse
 from core.config import TrainConfig
+from core.pacing import PACES
 from core.presets import DEFAULT_PRESET, PRESETS, make_preset
 from core.scenarios import SCENARIOS
 
@@ -26,12 +27,47 @@ def test_the_six_scenarios_have_stable_names_and_valid_settings():
         "seed-4", "seed-2000", None, None, None, "noisy-corners"]
 
 
-def test_a_scenario_changes_only_what_it_names():
-    base = TrainConfig(batch_size=2, l2=0.01, seed=9, test_split=0.25, batchnorm=True)
-    config = SCENARIOS["fix-normalize"].config_from(base)
-    assert config == base.with_changes(normalize=True, learning_rate=0.01, epochs=20)
+def test_a_fix_is_the_questions_code_without_batchnorm_plus_the_one_change_it_names():
+    """Every fix sets every setting the question sets, so what an earlier fix changed never
+    stays behind (fix-sgd after fix-normalize does not normalize); the points, the seed and
+    the settings the question leaves alone (batch size, L2, split) stay the user's."""
+    base = TrainConfig(batch_size=2, l2=0.01, seed=9, test_split=0.25, batchnorm=True,
+                       normalize=True, optimizer="rmsprop", learning_rate=0.3, epochs=0)
+    question = base.with_changes(optimizer="adam", learning_rate=0.001, batchnorm=False,
+                                 normalize=False, epochs=20)
+    expected = {
+        "fix-remove-batchnorm": question,
+        "fix-normalize": question.with_changes(normalize=True),
+        "fix-sgd": question.with_changes(optimizer="sgd", learning_rate=0.5),
+    }
+    for name, config in expected.items():
+        assert SCENARIOS[name].preset is None
+        assert SCENARIOS[name].config_from(base) == config, name
+        after_another = SCENARIOS[name].config_from(SCENARIOS["fix-normalize"].config_from(base))
+        assert after_another == config, name
     with pytest.raises(TypeError):
         SCENARIOS["fix-sgd"].changes["epochs"] = 5  # shared by every window: read-only
+
+
+def test_every_scenario_stops_and_plays_at_a_pace_a_person_can_follow():
+    """The window plays each at its pace (a step of the pace slider); the question's 20
+    epochs take 4 seconds, its 2000 points' 5 epochs 2.5."""
+    for scenario in SCENARIOS.values():
+        config = scenario.config_from(TrainConfig())
+        assert 5 <= config.epochs <= 100, scenario.name
+        assert scenario.pace in PACES and 2 <= config.epochs / scenario.pace <= 10
+    assert SCENARIOS["question-4"].pace == 5 and SCENARIOS["question-2000"].pace == 2
+
+
+def test_the_questions_bring_their_seed_so_any_seed_box_shows_their_symptom():
+    """At seed 0 the 4 points end at fit 50% = predict 50%; at seed 4, the scenario's, fit
+    says 100% and predict 75% (tests/core/test_diagnosis.py trains it). The button and
+    ``--seed S`` alike: the scenario's seed wins, like its points."""
+    for name, seed in (("question-4", 4), ("question-2000", 0)):
+        for box in (0, 7):
+            assert SCENARIOS[name].config_from(TrainConfig(seed=box)).seed == seed
+            assert parse(["--scenario", name, "--seed", str(box)]).config.seed == seed
+    assert "seed" not in SCENARIOS["fix-sgd"].changes  # a fix keeps the question's seed
 
 
 @pytest.mark.parametrize("headless", [False, True])
@@ -39,7 +75,7 @@ def test_question_4_is_the_questions_code_at_the_given_seed(headless):
     options = parse(["--scenario", "question-4", "--seed", "0"]
                     + (["--headless"] if headless else []))
     assert options.config == TrainConfig(optimizer="adam", learning_rate=0.001, batchnorm=True,
-                                         epochs=20, seed=0)
+                                         epochs=20, seed=4)
     xy, labels = make_preset("seed-4", 0)
     assert np.array_equal(options.xy, xy) and np.array_equal(options.labels, labels)
     assert (options.scenario, options.source, options.source_path) == (
@@ -50,7 +86,7 @@ def test_the_scenario_applies_on_top_of_the_other_flags_like_the_button():
     options = parse(["--scenario", "question-2000", "--optimizer", "rmsprop", "--lr", "0.3",
                      "--batchnorm", "--batch-size", "4", "--test-split", "0.2", "--seed", "3"])
     assert options.config == TrainConfig(optimizer="adam", learning_rate=0.001, batchnorm=False,
-                                         epochs=5, batch_size=4, test_split=0.2, seed=3)
+                                         epochs=5, batch_size=4, test_split=0.2, seed=0)
     assert len(options.labels) == 2000
 
 
@@ -74,11 +110,9 @@ def test_a_scenario_with_points_refuses_other_points(other):
         parse(["--scenario", "question-4", *other])
 
 
-def test_the_epoch_limit_explicit_wins_and_until_paused_needs_one_headless():
+def test_the_epoch_limit_explicit_wins():
     assert parse(["--scenario", "question-4", "--epochs", "3", "--headless"]).config.epochs == 3
-    assert parse(["--scenario", "fix-sgd"]).config.epochs == 0  # the window trains until paused
-    with pytest.raises(UsageError, match="fix-sgd trains until paused; give --epochs N"):
-        parse(["--scenario", "fix-sgd", "--headless"])
+    assert parse(["--scenario", "fix-sgd", "--headless"]).config.epochs == 20
     options = parse(["--scenario", "fix-sgd", "--headless", "--epochs", "7"])
     assert (options.config.optimizer, options.config.learning_rate) == ("sgd", 0.5)
     assert options.config.epochs == 7

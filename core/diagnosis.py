@@ -1,0 +1,328 @@
+"""What the run on screen shows, in one or two sentences with the measured figure.
+
+``diagnose`` looks at the settings, the points and the recorded epochs and names the one thing
+a newcomer should notice: the BatchNormalization gap between fit and predict, an unscaled
+feature saturating the sigmoid, weights that barely move, points no line separates, a run
+that diverged, one still learning, or one that works. When a scenario fixes what it found, the
+caption names it (``next_fix``, a key of ``core.scenarios.SCENARIOS``) so the window can offer
+it as one click.
+
+The window calls this up to four times a second with histories of up to 131,072 rows, so it
+reads only the first row (the untrained model) and the last ``TAIL_ROWS`` rows; the one check
+that needs every point (the best accuracy a straight line can get) is cached per data set.
+Templates are English with ``{named}`` placeholders, listed in ``TEMPLATES``: the window
+translates the template, then fills in the values, which are already formatted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from core.config import TrainConfig
+from core.record import EpochStats
+
+WORKS, FAILS, LEARNING, IDLE = "works", "fails", "learning", "idle"
+TAIL_ROWS = 256  # "recent" epochs: what the caption's trends are measured over
+BN_MOMENTUM = 0.99  # keras.layers.BatchNormalization's default, which core.model uses
+BARELY_MOVED = 0.1  # largest change of a weight since epoch 0 that counts as "barely moved"
+MIN_EPOCHS = 5  # before this many epochs no trend is judged
+SCALE_RATIO = 20.0  # one feature spanning this many times the other's range is "unscaled"
+SCALE_LIMIT = 10.0  # ... if it also spans more than this (0..1 against 0..0.01 is fine)
+FAR_FROM_ZERO = 50.0  # points centred this far from 0, relative to their spread, saturate too
+SEPARABLE_SAMPLE = 2048  # points used to estimate the best straight line's accuracy
+DIRECTIONS = 120  # line directions tried for it (plus the model's own and the class means')
+
+NO_POINTS = "No points yet: left-click to add a class-1 point, right-click for class 0."
+ONE_CLASS = ("All {n} points are class {cls}: add a class-{other} point so there is something "
+             "to separate.")
+UNTRAINED = "{n} points, {n1} of class 1 and {n0} of class 0: press Space to train."
+UNTRAINED_UNSCALED = ("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
+                      "unscaled, the sigmoid will saturate. Press Space to see it, or normalize.")
+DIVERGED = ("The loss became infinite at epoch {epoch}: a rate of {rate} is too large for "
+            "{optimizer} here; lower the rate.")
+DIVERGED_UNSCALED = ("The loss became infinite at epoch {epoch}: {big} spans {big_lo}–{big_hi}, "
+                     "so a rate of {rate} overshoots. Normalize the inputs.")
+BATCHNORM_GAP = ("Fit says {fit}% (training mode: each batch normalised with its own "
+                 "statistics, the dashed line) but predict says {predict}% (inference mode: "
+                 "moving averages, the solid line). After {steps} steps at momentum 0.99 the "
+                 "averages have moved only {share}% of the way to the data's statistics.")
+BATCHNORM_GAP_SETTLED = ("Fit says {fit}% (training mode: averaged over the epoch's batches, "
+                         "each normalised with its own statistics) but predict says "
+                         "{predict}% (inference mode, with the moving averages).")
+WORKS_SEPARATED = ("Works: predict separates all {n} points. The loss ({loss}) can keep "
+                   "falling for ever: on separable data the best weights are infinitely large "
+                   "(|w| = {norm} now).")
+UNSCALED_STUCK = ("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
+                  "the sigmoid saturates; predict accuracy has stayed at {acc}% for {k} epochs.")
+UNSCALED_SLOW = ("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
+                 "the sigmoid saturates and gradient descent crawls; predict accuracy is "
+                 "{acc}% after {epochs} epochs.")
+FAR_STUCK = ("The points lie around ({cx}, {cy}), far from 0 for their spread of {spread}: "
+             "the sigmoid saturates; predict accuracy has stayed at {acc}% for {k} epochs.")
+FAR_SLOW = ("The points lie around ({cx}, {cy}), far from 0 for their spread of {spread}: "
+            "the sigmoid saturates; predict accuracy is {acc}% after {epochs} epochs.")
+OVERLAP = ("Predict gets {acc}% of the {n} points and no straight line gets more than about "
+           "{best}%: the classes overlap.")
+NOT_SEPARABLE = ("One straight line cannot separate these points: the best line gets about "
+                 "{best}% and predict gets {acc}%. A single neuron draws only one line.")
+BARELY_MOVING = ("Fit and predict agree at {acc}%, but {optimizer} at rate {rate} moved the "
+                 "weights by only {moved} in {epochs} epochs: raise the rate.")
+LEARNING_ACCURACY = "Learning: predict accuracy rose from {a}% to {b}% in the last {k} epochs."
+LEARNING_LOSS = ("Learning: the loss fell from {a} to {b} in the last {k} epochs; predict "
+                 "accuracy is {acc}%.")
+STUCK = ("Predict accuracy has stayed at {acc}% for {k} epochs and the loss at {loss}; the "
+         "best straight line gets about {best}%.")
+
+TEMPLATES = (NO_POINTS, ONE_CLASS, UNTRAINED, UNTRAINED_UNSCALED, DIVERGED, DIVERGED_UNSCALED,
+             BATCHNORM_GAP, BATCHNORM_GAP_SETTLED, WORKS_SEPARATED, UNSCALED_STUCK,
+             UNSCALED_SLOW, FAR_STUCK, FAR_SLOW, OVERLAP, NOT_SEPARABLE, BARELY_MOVING,
+             LEARNING_ACCURACY, LEARNING_LOSS, STUCK)
+
+
+@dataclass(frozen=True)
+class Caption:
+    """What the run shows: ``template.format(**values)`` is the English sentence."""
+
+    template: str  # English, with {named} placeholders
+    values: Mapping[str, object] = field(default_factory=dict)  # already formatted
+    verdict: str = IDLE  # "works" | "fails" | "learning" | "idle"
+    next_fix: str | None = None  # a SCENARIOS name to offer as one click, or None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    def text(self) -> str:
+        """The English sentence (the window translates ``template`` before formatting)."""
+        return self.template.format(**self.values)
+
+
+def diagnose(config: TrainConfig, xy: np.ndarray, labels: np.ndarray,
+             history: Mapping[str, np.ndarray], latest: EpochStats | None) -> Caption:
+    """The caption for this run. ``history`` maps core.history columns to 1-D arrays (the
+    window's history, not copied); ``latest`` is the epoch on screen (a past one when the
+    timeline is scrubbed, whose figures win over later rows)."""
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    labels = np.asarray(labels).reshape(-1)
+    n = len(labels)
+    if n == 0:
+        return Caption(NO_POINTS)
+    ones = int(np.count_nonzero(labels))
+    if ones in (0, n):
+        cls = 1 if ones else 0
+        return Caption(ONE_CLASS, {"n": n, "cls": cls, "other": 1 - cls})
+    scale = _Scale.of(xy) if not (config.normalize or config.batchnorm) else None
+    if latest is None or latest.epoch == 0:
+        if scale is not None and scale.unscaled:
+            return Caption(UNTRAINED_UNSCALED, scale.values(), IDLE, "fix-normalize")
+        return Caption(UNTRAINED, {"n": n, "n1": ones, "n0": n - ones})
+    run = _Run.of(history, latest)
+    rate = {"rate": f"{config.learning_rate:g}", "optimizer": _optimizer_name(config)}
+    if latest.diverged or not _finite(latest.loss):
+        if scale is not None and (scale.unscaled or scale.far):
+            return Caption(DIVERGED_UNSCALED, {"epoch": latest.epoch, **rate, **scale.values()},
+                           FAILS, "fix-normalize")
+        return Caption(DIVERGED, {"epoch": latest.epoch, **rate}, FAILS)
+    fit, predict = latest.accuracy, latest.eval_accuracy
+    if predict is None:
+        return Caption(UNTRAINED, {"n": n, "n1": ones, "n0": n - ones})
+    if config.batchnorm and fit is not None and abs(fit - predict) > 0.015:
+        steps = latest.epoch * math.ceil(max(latest.n_train, 1) / config.batch_size)
+        share = 1.0 - BN_MOMENTUM ** steps
+        values = {"fit": _percent(fit), "predict": _percent(predict)}
+        if share < 0.95:
+            return Caption(BATCHNORM_GAP, {**values, "steps": steps, "share": f"{100 * share:.0f}"},
+                           FAILS, "fix-remove-batchnorm")
+        return Caption(BATCHNORM_GAP_SETTLED, values, FAILS, "fix-remove-batchnorm")
+    acc = _percent(predict)
+    if predict >= 1.0 - 1e-6:
+        norm = math.hypot(*latest.w)
+        return Caption(WORKS_SEPARATED, {"n": latest.n_train or n, "loss": _number(latest.loss),
+                                         "norm": _number(norm)}, WORKS)
+    k = run.steady_epochs(predict)
+    if scale is not None and (scale.unscaled or scale.far):
+        stuck = k >= MIN_EPOCHS or latest.epoch < MIN_EPOCHS and k == latest.epoch
+        if scale.unscaled:
+            template = UNSCALED_STUCK if stuck else UNSCALED_SLOW
+        else:
+            template = FAR_STUCK if stuck else FAR_SLOW
+        values = {**scale.values(), "acc": acc, "k": k, "epochs": latest.epoch}
+        return Caption(template, values, FAILS, "fix-normalize")
+    best = max(best_line_accuracy(xy, labels), predict)  # predict's own line is one line
+    tolerance = max(0.03, 1.0 / n)
+    if best < 1.0 - 0.5 / n and (best < 0.9 or predict >= best - tolerance):
+        values = {"acc": acc, "n": n, "best": _percent(best)}
+        return Caption(OVERLAP if best >= 0.9 else NOT_SEPARABLE, values,
+                       WORKS if best >= 0.9 else FAILS)
+    moved = run.weights_moved(latest)
+    if moved is not None and moved < BARELY_MOVED and latest.epoch >= MIN_EPOCHS:
+        big_rate = config.optimizer == "sgd" and config.learning_rate >= 0.5
+        return Caption(BARELY_MOVING, {"acc": acc, "moved": _number(moved),
+                                       "epochs": latest.epoch, **rate},
+                       FAILS, None if big_rate else "fix-sgd")
+    rise = run.accuracy_rise(predict)
+    if rise is not None:
+        a, span = rise
+        return Caption(LEARNING_ACCURACY, {"a": _percent(a), "b": acc, "k": span}, LEARNING)
+    fall = run.loss_fall(latest.eval_loss)
+    if fall is not None:
+        a, span = fall
+        return Caption(LEARNING_LOSS, {"a": _number(a), "b": _number(latest.eval_loss),
+                                       "k": span, "acc": acc}, LEARNING)
+    return Caption(STUCK, {"acc": acc, "k": k, "loss": _number(latest.eval_loss),
+                           "best": _percent(best)}, FAILS)
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """How far the raw features are from the sigmoid's useful range of about -4..4."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    unscaled: bool  # one feature spans far more than the other
+    far: bool  # the points sit far from 0 compared with their spread
+
+    @classmethod
+    def of(cls, xy: np.ndarray) -> _Scale:
+        lo, hi = xy.min(axis=0), xy.max(axis=0)
+        span = hi - lo
+        big = float(span.max())
+        unscaled = big > SCALE_LIMIT and big > SCALE_RATIO * float(span.min())
+        centre = np.abs((lo + hi) / 2)
+        far = bool(np.max(centre) > max(FAR_FROM_ZERO, FAR_FROM_ZERO * big))
+        return cls(lo, hi, bool(unscaled), far and not unscaled)
+
+    def values(self) -> dict[str, object]:
+        span = self.hi - self.lo
+        b = int(np.argmax(span))
+        s = 1 - b
+        centre = (self.lo + self.hi) / 2
+        return {"big": "xy"[b], "big_lo": _number(self.lo[b]), "big_hi": _number(self.hi[b]),
+                "small": "xy"[s], "small_lo": _number(self.lo[s]),
+                "small_hi": _number(self.hi[s]), "cx": _number(centre[0]),
+                "cy": _number(centre[1]), "spread": _number(float(span.max()))}
+
+
+@dataclass(frozen=True)
+class _Run:
+    """The history up to the epoch on screen: its first row and its last ``TAIL_ROWS``."""
+
+    epoch: np.ndarray
+    accuracy: np.ndarray  # predict's (inference mode)
+    loss: np.ndarray  # predict's
+    first_w: tuple[float, float, float] | None  # w1, w2, b of the untrained model
+
+    @classmethod
+    def of(cls, history: Mapping[str, np.ndarray], latest: EpochStats) -> _Run:
+        epochs = np.asarray(history.get("epoch", np.empty(0)))
+        end = int(np.searchsorted(epochs, latest.epoch, side="right")) if len(epochs) else 0
+        start = max(0, end - TAIL_ROWS)
+
+        def tail(name: str) -> np.ndarray:
+            column = history.get(name)
+            return np.empty(0) if column is None else np.asarray(column[start:end], float)
+
+        first_w = None
+        if end and epochs[0] == 0:
+            first_w = tuple(float(history[c][0]) for c in ("w1", "w2", "b"))
+        return cls(tail("epoch"), tail("eval_accuracy"), tail("eval_loss"), first_w)
+
+    def steady_epochs(self, now: float) -> int:
+        """Epochs for which predict's accuracy has been ``now`` (within the recent rows)."""
+        if not len(self.accuracy):
+            return 0
+        differs = np.flatnonzero(np.abs(self.accuracy - now) > 0.005)
+        if not len(differs):
+            return int(self.epoch[-1] - self.epoch[0])
+        return int(self.epoch[-1] - self.epoch[min(differs[-1] + 1, len(self.epoch) - 1)])
+
+    def weights_moved(self, latest: EpochStats) -> float | None:
+        """The largest change of w1, w2 or b since epoch 0 (None without epoch 0's row)."""
+        if self.first_w is None:
+            return None
+        now = (*latest.w, latest.b)
+        return max(abs(a - b) for a, b in zip(now, self.first_w))
+
+    def accuracy_rise(self, now: float) -> tuple[float, int] | None:
+        """(accuracy then, epochs ago) when predict's accuracy rose over the recent rows."""
+        if len(self.accuracy) < 2 or not np.isfinite(self.accuracy[0]):
+            return None
+        then = float(self.accuracy[0])
+        return (then, int(self.epoch[-1] - self.epoch[0])) if now - then >= 0.005 else None
+
+    def loss_fall(self, now: float | None) -> tuple[float, int] | None:
+        """(loss then, epochs ago) when predict's loss fell by at least 1% recently."""
+        if now is None or len(self.loss) < 2 or not np.isfinite(self.loss[0]):
+            return None
+        then = float(self.loss[0])
+        return (then, int(self.epoch[-1] - self.epoch[0])) if now < 0.99 * then else None
+
+
+_best_cache: dict[tuple[object, ...], float] = {}
+
+
+def best_line_accuracy(xy: np.ndarray, labels: np.ndarray) -> float:
+    """About the best accuracy one straight line gets on these points (a lower bound; the
+    caller also knows the model's own line's accuracy, predict's).
+
+    Each of ``DIRECTIONS`` evenly spaced directions and the class means' difference is tried
+    with its best threshold (only between points whose projections differ). At most
+    ``SEPARABLE_SAMPLE`` points are used; the result is cached for the last data set, since
+    the window asks about the same points many times a second.
+    """
+    xy = np.asarray(xy, float)
+    labels = np.asarray(labels).astype(bool)
+    key = (xy.shape, hash(xy.tobytes()), hash(labels.tobytes()))
+    if key in _best_cache:
+        return _best_cache[key]
+    if len(labels) > SEPARABLE_SAMPLE:
+        keep = np.linspace(0, len(labels) - 1, SEPARABLE_SAMPLE).astype(int)
+        xy, labels = xy[keep], labels[keep]
+    centred = xy - xy.mean(axis=0)
+    spread = centred.std(axis=0)
+    spread[spread == 0] = 1.0
+    scaled = centred / spread
+    angles = np.linspace(0.0, np.pi, DIRECTIONS, endpoint=False)
+    directions = [np.column_stack([np.cos(angles), np.sin(angles)])]
+    if labels.any() and (~labels).any():
+        directions.append((scaled[labels].mean(axis=0) - scaled[~labels].mean(axis=0))[None])
+    projected = scaled @ np.concatenate(directions).T  # (n, directions)
+    order = np.argsort(projected, axis=0, kind="stable")
+    ranked = np.take_along_axis(projected, order, axis=0)
+    ones_below = np.vstack([np.zeros((1, ranked.shape[1])),
+                            np.cumsum(labels[order], axis=0)])  # (n + 1, directions)
+    below = np.arange(len(labels) + 1)[:, None]
+    # Class 0 below the threshold, class 1 above (or the reverse: n minus that).
+    correct = (below - ones_below) + (labels.sum() - ones_below)
+    correct = np.maximum(correct, len(labels) - correct)
+    splittable = np.ones_like(correct, dtype=bool)
+    splittable[1:-1] = ranked[1:] > ranked[:-1]  # never between equal projections
+    best = float(np.max(np.where(splittable, correct, 0)) / len(labels))
+    _best_cache.clear()
+    _best_cache[key] = best
+    return best
+
+
+def _optimizer_name(config: TrainConfig) -> str:
+    return {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad"}.get(
+        config.optimizer, config.optimizer)
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _percent(value: float) -> str:
+    """75 or 83.6: whole percents when the figure is one."""
+    text = f"{100 * value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _number(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "∞" if value is not None and value > 0 else "–"
+    return f"{value:.3g}"
