@@ -55,3 +55,23 @@ def app_icon() -> QIcon:
     """The application and window icon, drawn from the packaged SVG at any size (Qt's svg
     icon engine ships with PyQt6)."""
     return QIcon(str(resources.icon_path()))
+
+
+# The charts' pens. Fit is drawn wide underneath and predict dashed and narrower on top, so
+# when the two coincide (no BatchNormalization, late in a run) both stay visible.
+SERIES_WIDTHS = {"train": 4.0, "predict": 2.0, "test": 1.5, "w1": 2.0, "w2": 2.0, "b": 2.0}
+SERIES_DASHED = frozenset({"predict"})
+CURSOR_COLOR = "#555555"  # the looked-back epoch's vertical marker
+
+
+def series_pen(series: str) -> QPen:
+    """The pen a chart series is drawn with (see SERIES_WIDTHS)."""
+    style = Qt.PenStyle.DashLine if series in SERIES_DASHED else Qt.PenStyle.SolidLine
+    return pg.mkPen(SERIES_COLORS[series], width=SERIES_WIDTHS[series], style=style)
+
+
+def series_sample(series: str) -> str:
+    """A legend sample in the series' colour, as rich text: heavy for wide pens, dashed for
+    dashed ones (the glyphs are in DejaVu and the platforms' default fonts)."""
+    glyph = "╍╍" if series in SERIES_DASHED else ("━━" if SERIES_WIDTHS[series] > 2 else "──")
+    return f'<span style="color:{SERIES_COLORS[series]}">{glyph}</span>'
