@@ -9,7 +9,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
-from PyQt6.QtWidgets import QGraphicsItem
+from PyQt6.QtGui import QMouseEvent
+from PyQt6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QGraphicsItem,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+)
 
 from core.dataset import DataSnapshot
 from core.geometry import clip_line, logit, probability_grid
@@ -20,6 +28,12 @@ MAP_RESOLUTION = 160  # cells per side of the probability map
 GRAB_PIXELS = 10  # how close a press must be to a point to drag it
 ERASE_PIXELS = 30  # erasing takes the point nearest on screen only if it is this close
 MAX_RINGS = 5000  # misclassified points ringed at most
+POINT_SIZE = 9
+RIGHT_MARGIN = 4  # pixels beside the colour bar's label
+HELD_OUT_SIZE = 11  # hollow markers read smaller than filled ones of the same size
+# Widgets that keep the keys typed into them: a click on the plot while one has the focus
+# only takes the focus (and so commits what was typed), it adds no point.
+TEXT_ENTRY = (QAbstractSpinBox, QLineEdit, QTextEdit, QPlainTextEdit)
 
 
 class Brush:
@@ -107,20 +121,37 @@ class PlotView(pg.PlotWidget):
         self._colorbar.axis.setTextPen("k")
         self._colorbar.axis.setPen("k")
         self._colorbar.axis.setLabel(self.tr("P(class 1)"), color="#202020")
+        # pyqtgraph sizes an axis to 80% of its label's box, so the label's last pixels met
+        # the widget's right edge: a margin keeps "P(class 1)" whole.
+        item.layout.setContentsMargins(1, 1, 1 + RIGHT_MARGIN, 1)
 
-        self._scatters = {}
+        # Training points filled, held-out (test) points hollow in their class's colour: the
+        # same marker says the class, the fill says whether the model learns from it.
+        self._scatters: dict[int, _Markers] = {}
+        self._held_out_scatters: dict[int, _Markers] = {}
         for label in (0, 1):
-            scatter = _Markers(
-                size=9, symbol=style.CLASS_SYMBOLS[label],
+            filled = _Markers(
+                size=POINT_SIZE, symbol=style.CLASS_SYMBOLS[label],
                 pen=pg.mkPen("#222222", width=0.8), brush=pg.mkBrush(style.CLASS_COLORS[label]),
             )
-            scatter.setZValue(10 + label)
-            # Points rarely change while the line moves every frame: Qt keeps their rendering
-            # in a pixmap and repaints it only when they or the view change (100,000 points
-            # cost ~20 ms a frame to draw afresh).
-            scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            self.addItem(scatter)
-            self._scatters[label] = scatter
+            hollow = _Markers(size=HELD_OUT_SIZE, symbol=style.CLASS_SYMBOLS[label],
+                              pen=pg.mkPen(style.CLASS_COLORS[label], width=2), brush=None)
+            for scatter, group in ((filled, self._scatters), (hollow, self._held_out_scatters)):
+                scatter.setZValue(10 + label)
+                # Points rarely change while the line moves every frame: Qt keeps their
+                # rendering in a pixmap and repaints it only when they or the view change
+                # (100,000 points cost ~20 ms a frame to draw afresh).
+                scatter.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                self.addItem(scatter)
+                group[label] = scatter
+        self._held_out = np.zeros(0, dtype=bool)
+        # The legend's sample for held-out points of either class: a hollow neutral circle.
+        # Clicking a legend sample hides its item; this one hides both hollow scatters.
+        self._held_out_sample = pg.ScatterPlotItem(
+            size=HELD_OUT_SIZE, symbol="o", pen=pg.mkPen("#444444", width=2), brush=None)
+        self._held_out_sample.visibleChanged.connect(self._held_out_visibility)
+        self._held_out_text = self.tr("held out (test)")
+        self._held_out_listed = False
         self._wrong = _Markers(size=16, symbol="o", brush=None,
                                pen=pg.mkPen(style.MISCLASSIFIED_COLOR, width=2))
         self._wrong.setZValue(20)
@@ -155,8 +186,13 @@ class PlotView(pg.PlotWidget):
         # Listed only while there is one: with BatchNormalization on.
         self._train_line_text = self.tr("training-mode line (BatchNorm)")
         self._train_line_listed = False
-        self._reference_text = self.tr("scikit-learn LogisticRegression")
+        self._reference_text = self.tr("scikit-learn's line")  # short: the legend sets the width
         self.scene().sigMouseClicked.connect(self._clicked)
+        # Not ClickFocus: Qt would move the focus before the press arrives, and the press
+        # must know whether a text field had it (see mousePressEvent).
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._focus_press = False  # the button now down only took the focus
+        self._after_focus_click = False  # the last click only took the focus
         self._view_box.sigRangeChanged.connect(self._redraw_model)
         self._view_box.disableAutoRange()
         self.setRange(QRectF(-0.5, -0.5, 2.0, 2.0), padding=0)
@@ -200,16 +236,77 @@ class PlotView(pg.PlotWidget):
         """Width the plot item needs beside its legend: the y axis, the colour bar (read from
         their geometry, which the legend's text does not change) and the layout's spacing."""
         item = self.getPlotItem()
-        spacing = 2 * max(item.layout.horizontalSpacing(), 0) + 8  # between columns, margins
+        spacing = 2 * max(item.layout.horizontalSpacing(), 0) + 8 + RIGHT_MARGIN
         return item.getAxis("left").width() + self._colorbar.width() + spacing
 
+    # --- focus -------------------------------------------------------------------------------
+    def mousePressEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt naming
+        """A press while a text field or number box has the keys only takes them (which
+        commits the typed value, as leaving the box does): the user clicked to get the keys
+        to the plot, not to add a point. Any other focus (a slider, a button, the plot) and
+        the press goes on as a gesture, so clicking point after point never loses one."""
+        focus = QApplication.focusWidget()
+        self._focus_press = focus is not self and isinstance(focus, TEXT_ENTRY)
+        self._after_focus_click = False
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        if self._focus_press:
+            ev.accept()
+            self.hint.emit(self.tr("The plot has the keys now: click again to add a point"))
+            return
+        super().mousePressEvent(ev)
+
+    def mouseMoveEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt naming
+        if not self._focus_press:
+            super().mouseMoveEvent(ev)
+
+    def mouseReleaseEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt naming
+        if self._focus_press:
+            self._focus_press = False
+            self._after_focus_click = True
+            ev.accept()
+            return
+        super().mouseReleaseEvent(ev)
+
+    def mouseDoubleClickEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt naming
+        """Clicking again soon after a focus-only click makes Qt report a double click, which
+        adds nothing; it is the user's first real click, so it goes on as a press."""
+        if self._after_focus_click:
+            self._after_focus_click = False
+            super().mousePressEvent(ev)
+            return
+        super().mouseDoubleClickEvent(ev)
+
     # --- rendering ---------------------------------------------------------------------------
-    def show_points(self, snapshot: DataSnapshot) -> None:
+    def show_points(self, snapshot: DataSnapshot, held_out: np.ndarray | None = None) -> None:
+        """Draw the points; ``held_out`` (a mask over them, as core.split gives the trainer)
+        marks the test points, drawn hollow and listed in the legend."""
         self._xy, self._labels = snapshot.xy, snapshot.labels
-        for label, scatter in self._scatters.items():
-            chosen = snapshot.xy[snapshot.labels == label]
-            scatter.setData(x=chosen[:, 0], y=chosen[:, 1])
+        if held_out is None or len(held_out) != len(snapshot.labels):
+            held_out = np.zeros(len(snapshot.labels), dtype=bool)
+        self._held_out = np.asarray(held_out, dtype=bool)
+        for label in (0, 1):
+            of_class = snapshot.labels == label
+            for scatter, chosen in ((self._scatters[label], of_class & ~self._held_out),
+                                    (self._held_out_scatters[label], of_class & self._held_out)):
+                xy = snapshot.xy[chosen]
+                scatter.setData(x=xy[:, 0], y=xy[:, 1])
+        listed = bool(self._held_out.any())
+        if listed != self._held_out_listed:
+            self._held_out_listed = listed
+            if listed:
+                self._legend.addItem(self._held_out_sample, self._held_out_text)
+            else:
+                self._legend.removeItem(self._held_out_sample)
+            self._legend_changed()
         self._redraw_wrong()
+
+    def held_out(self) -> np.ndarray:
+        """The mask of held-out points as drawn (hollow)."""
+        return self._held_out
+
+    def _held_out_visibility(self) -> None:
+        for scatter in self._held_out_scatters.values():
+            scatter.setVisible(self._held_out_sample.isVisible())
 
     def show_model(self, stats: EpochStats | None) -> None:
         self._stats = stats
@@ -330,25 +427,37 @@ class PlotView(pg.PlotWidget):
             item.setData([x0, x1], [y0, y1])
 
     def _redraw_wrong(self) -> None:
-        """Ring the misclassified points and count them in the legend.
+        """Ring the misclassified points and count them in the legend, per set when some
+        points are held out.
 
         Past MAX_RINGS the rings would cover the plot and cost a frame each to draw, so only
         the count is shown."""
-        wrong = np.empty((0, 2))
+        wrong = np.zeros(len(self._xy), dtype=bool)
         if self._stats is not None and len(self._xy):
             predicted = logit(self._stats.line, self._xy) > 0
-            wrong = self._xy[predicted != (self._labels == 1)]
-        shown = wrong if len(wrong) <= MAX_RINGS else wrong[:0]
-        self._wrong.setData(x=shown[:, 0], y=shown[:, 1])
-        # The count padded to the digits of the point count with figure spaces (a digit's
-        # width): the legend keeps its width while the count changes every frame, so the
-        # plot's minimum width, and with it the window's layout, stays put.
-        digits = len(str(len(self._xy)))
-        count = f"{len(wrong):{digits}d}".replace(" ", "\u2007")
-        text = self.tr("misclassified by predict: {0}").format(count)
-        if len(wrong) > MAX_RINGS:
+            wrong = predicted != (self._labels == 1)
+        ringed = self._xy[wrong] if np.count_nonzero(wrong) <= MAX_RINGS else self._xy[:0]
+        self._wrong.setData(x=ringed[:, 0], y=ringed[:, 1])
+        text = self.tr("misclassified by predict:")
+        if self._held_out.any():
+            held = self._held_out
+            # Padding at the start of a line would be dropped as HTML whitespace but for "pre".
+            counts = self.tr("{0} of {1} training, {2} of {3} held out").format(
+                *_count(wrong[~held]), *_count(wrong[held]))
+            text += f"<br><span style='white-space:pre'>{counts}</span>"
+        else:
+            text += " " + self.tr("{0} of {1}").format(*_count(wrong))
+        if np.count_nonzero(wrong) > MAX_RINGS:
             text += self.tr(" (too many to ring)")
         label = self._legend.getLabel(self._wrong)
         if label is not None and label.text != text:
             label.setText(text)
             self._legend_changed(settle=False)
+
+
+def _count(wrong: np.ndarray) -> tuple[str, int]:
+    """How many of a set are wrong, padded to the digits of the set's size with figure spaces
+    (a digit's width): the legend keeps its width while the count changes every frame, so the
+    plot's minimum width, and with it the window's layout, stays put."""
+    digits = len(str(len(wrong)))
+    return f"{np.count_nonzero(wrong):{digits}d}".replace(" ", "\u2007"), len(wrong)
