@@ -79,6 +79,9 @@ class TrainingBridge(QObject):
     def reset(self) -> None:
         self.trainer.reset()
 
+    def set_pace(self, epochs_per_second: float | None) -> None:
+        self.trainer.set_pace(epochs_per_second)
+
     def set_config(self, config: TrainConfig) -> bool:
         return self.trainer.set_config(config)
 

@@ -6,13 +6,14 @@ Pass names to run a subset: ``python -m tests.benchmarks engine startup``.
 import json
 import sys
 
-from tests.benchmarks import bench_engine, bench_gui, bench_memory, bench_startup
+from tests.benchmarks import bench_engine, bench_gui, bench_memory, bench_pace, bench_startup
 
 BENCHMARKS = {
     "engine": bench_engine.main,
     "startup": bench_startup.main,
     "gui": bench_gui.main,
     "memory": bench_memory.main,
+    "pace": bench_pace.main,
 }
 
 if __name__ == "__main__":

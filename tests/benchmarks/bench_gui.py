@@ -28,7 +28,7 @@ def measure(app, n_points: int) -> dict:
     rng = np.random.default_rng(0)
     xy = rng.integers(0, 2, size=(n_points, 2)) + rng.normal(scale=0.2, size=(n_points, 2))
     window = MainWindow(Document(Dataset(xy, (xy[:, 1] > 0.5).astype(int))),
-                        TrainConfig(learning_rate=0.1))
+                        TrainConfig(learning_rate=0.1), pace=None)  # the engine's full speed
     window.show()
     ready = []
     window.bridge.epochsReady.connect(lambda batches: ready.append(int(batches[-1].epoch[-1])))

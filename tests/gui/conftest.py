@@ -1,3 +1,4 @@
+import dataclasses
 import threading
 
 import numpy as np
@@ -8,7 +9,17 @@ from PyQt6.QtWidgets import QMessageBox
 from core.config import TrainConfig
 from core.dataset import Dataset
 from core.document import Document
+from core.scenarios import SCENARIOS
 from gui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def unpaced_scenarios(request, monkeypatch):
+    """Scenarios play at the engine's speed in tests, so a test waits for figures, not for a
+    pace meant for a person; tests marked ``paced`` keep the scenarios' own paces."""
+    if request.node.get_closest_marker("paced") is None:
+        for name, scenario in SCENARIOS.items():
+            monkeypatch.setitem(SCENARIOS, name, dataclasses.replace(scenario, pace=None))
 
 
 @pytest.fixture
@@ -30,11 +41,13 @@ def make_window(qtbot, answers):
     """A real main window, shown offscreen, with its model built and a fixed view range."""
     windows = []
 
-    def make(xy=None, labels=None, **config):
+    def make(xy=None, labels=None, pace=None, **config):
+        """``pace``: epochs per second (None, the default in tests: as fast as it goes)."""
         if xy is None:
             xy = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
             labels = np.array([0, 0, 1, 1])
-        window = MainWindow(Document(Dataset(xy, labels), preset="seed-4"), TrainConfig(**config))
+        window = MainWindow(Document(Dataset(xy, labels), preset="seed-4"), TrainConfig(**config),
+                            pace=pace)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

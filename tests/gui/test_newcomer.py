@@ -17,13 +17,16 @@ def space(qtbot, window):
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
 
 
+@pytest.mark.paced  # the scenario plays at its pace (5 epochs/s): Space comes mid-run
 def test_space_after_a_scenario_button_pauses_instead_of_running_it_again(qtbot, make_window):
     window = make_window()
-    press_scenario(qtbot, window, "Fix: SGD, rate 0.5")  # trains until paused
-    qtbot.waitUntil(lambda: window.metrics.latest.epoch > 50, timeout=30_000)
+    press_scenario(qtbot, window, "Fix: SGD, rate 0.5")
+    qtbot.waitUntil(lambda: 2 <= window.metrics.latest.epoch < 20, timeout=30_000)
     space(qtbot, window)
     qtbot.waitUntil(lambda: window.bridge.state is TrainerState.PAUSED, timeout=10_000)
-    assert not window.bridge.running and window.metrics.latest.epoch > 50  # no new run
+    window.bridge.flush()
+    epoch = window.metrics.latest.epoch
+    assert not window.bridge.running and 2 <= epoch < 20  # paused mid-run: no new run
 
 
 def test_space_after_ticking_a_box_trains_and_leaves_the_box_ticked(qtbot, make_window):
