@@ -8,25 +8,30 @@ import sys
 from core.cli import Options
 from core.dataset import Dataset
 from core.document import Document
+from core.pacing import DEFAULT_PACE
 from core.scenarios import SCENARIOS
 from core.trainer import TrainerState
 
 
-def _make_window(options: Options):
+def _make_window(options: Options, pace: float | None = DEFAULT_PACE, settings=None):
+    """``settings`` (QSettings): where the first-launch welcome is remembered; None never
+    shows it (screenshots)."""
     from gui.main_window import MainWindow
 
     document = Document(Dataset(options.xy, options.labels), path=options.source_path,
                         preset=options.source)  # the document ignores it for a file
-    return MainWindow(document, options.config)
+    return MainWindow(document, options.config, pace=pace, settings=settings)
 
 
-def open_window(options: Options):
+def open_window(options: Options, settings=None):
     """Show the window on the options' points; it trains at once only for ``--scenario``, as
-    the scenario's button would (and says why in the status bar)."""
-    window = _make_window(options)
+    the scenario's button would (and says why in the caption). ``settings`` (QSettings): the
+    user's, for the first-launch welcome; None (tests) never shows it."""
+    window = _make_window(options, settings=settings)
     window.show()
     window.bridge.prepare()  # TensorFlow loads on the trainer thread, after the window shows
     if options.scenario is not None:
+        window.pace.set_pace(SCENARIOS[options.scenario].pace)
         window.show_scenario_started(SCENARIOS[options.scenario])
         window.bridge.start()
     return window
@@ -49,7 +54,9 @@ def run_app(options: Options) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Neuron Lab")
     app.setWindowIcon(app_icon())  # task switchers and docks show the application's icon
-    window = open_window(options)
+    from gui.help import app_settings
+
+    window = open_window(options, settings=app_settings())
     status = app.exec()
     dispose_window(app, window)
     return status
@@ -72,7 +79,7 @@ def save_screenshot(options: Options, timeout_ms: int = 600_000) -> int:
     from PyQt6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = _make_window(options)
+    window = _make_window(options, pace=None)  # nobody watches: the engine's full speed
     window.show()
     loop = QEventLoop()
     finished: dict[str, TrainerState | None] = {"state": None}

@@ -3,7 +3,10 @@
 Everything that replaces the points (a file, a preset, a scenario's preset) asks first through
 ``may_discard_points`` and then goes through the document in one step, so "cancel" always
 leaves everything as it was. ``loaded`` tells the window to show the new points (fit the view,
-show the preset); the window title follows the document's file.
+show the preset); the window title follows the document's file. ``failed`` carries an error the
+user must read and act on (the window keeps it on screen until dismissed: a status-bar message
+vanished after 15 s); ``succeeded`` says a file or preset operation worked, which makes an old
+error moot.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ def samples_folder() -> str:
 
 class FileActions(QObject):
     loaded = pyqtSignal()  # the document's points were replaced by a file or a preset
+    failed = pyqtSignal(str)  # what went wrong, for the user (a file that cannot be used)
+    succeeded = pyqtSignal(str)  # a file loaded or saved, a preset loaded
 
     def __init__(self, window: QMainWindow, document: Document, status: StatusLabels) -> None:
         super().__init__(window)
@@ -67,15 +72,15 @@ class FileActions(QObject):
     # --- document operations ---------------------------------------------------------------
     def load_file(self, path: Path) -> bool:
         """Replace the points with a CSV file's; False (nothing changed) when the user keeps
-        the edited points or the file cannot be used (said in the status bar)."""
+        the edited points or the file cannot be used (said through ``failed``)."""
         if not self.may_discard_points():
             return False
         try:
             self._document.load_file(path)
         except DataFileError as error:
-            self._status.message(str(error), 15000)
+            self.failed.emit(str(error))
             return False
-        self._loaded()
+        self._loaded(self.tr("Loaded {0}").format(path.name))
         return True
 
     def load_preset(self, name: str, seed: int) -> bool:
@@ -84,18 +89,18 @@ class FileActions(QObject):
         if not self.may_discard_points():
             return False
         self._document.load_preset(name, seed)
-        self._loaded()
+        self._loaded(self.tr("Loaded the preset {0}").format(name))
         return True
 
     def save_to(self, path: Path) -> bool:
         try:
             count = self._document.save(path)
         except OSError as error:
-            self._status.message(self.tr("Could not save {0}: {1}").format(
-                path, error.strerror or error), 15000)
+            self.failed.emit(self.tr("Could not save {0}: {1}").format(
+                path, error.strerror or error))
             return False
         self.update_title()
-        self._status.message(self.tr("Saved {0} points to {1}").format(count, path), 5000)
+        self._succeeded(self.tr("Saved {0} points to {1}").format(count, path))
         return True
 
     def may_discard_points(self) -> bool:
@@ -118,6 +123,11 @@ class FileActions(QObject):
         self._window.setWindowTitle(self.tr("Neuron Lab — {0}").format(path.name) if path
                                     else self.tr("Neuron Lab"))
 
-    def _loaded(self) -> None:
+    def _loaded(self, message: str) -> None:
         self.update_title()
         self.loaded.emit()
+        self._succeeded(message)
+
+    def _succeeded(self, message: str) -> None:
+        self._status.message(message, 4000)
+        self.succeeded.emit(message)

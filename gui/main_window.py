@@ -2,7 +2,8 @@
 
 Gestures become document edits or trainer commands, and trainer reports become ``render``
 calls. Files and the unsaved question live in ``file_actions``, the status bar's labels in
-``status_bar``, background work in ``background``; no training maths lives here.
+``status_bar``, background work in ``background``, what the caption says in ``narrator``, the
+arrangement of the parts in ``layout``; no training maths lives here.
 """
 
 from __future__ import annotations
@@ -10,29 +11,42 @@ from __future__ import annotations
 import sys
 from functools import partial
 
-from PyQt6.QtCore import QEvent, QObject, Qt, QTimer
+import numpy as np
+from PyQt6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PyQt6.QtGui import QActionGroup, QCloseEvent
-from PyQt6.QtWidgets import QFrame, QMainWindow, QScrollArea, QSplitter, QToolBar
+from PyQt6.QtWidgets import QMainWindow, QToolBar
 
 from core.config import TrainConfig
+from core.dataset import DataSnapshot
 from core.document import Document
+from core.pacing import DEFAULT_PACE
 from core.record import EpochBatch, EpochStats
 from core.reference import Reference, logistic_regression
-from core.scenarios import Scenario
+from core.scenarios import SCENARIOS, Scenario
+from core.split import held_out_mask
 from core.trainer import TrainerState
 from gui import style
 from gui.actions import reserve_width, window_action
 from gui.background import BackgroundWorker
+from gui.caption import CaptionPanel
 from gui.controls import ControlsPanel, scenario_explanation
 from gui.file_actions import FileActions
+from gui.help import WelcomeOverlay, show_keys, show_meanings
+from gui.layout import central_widget
 from gui.metrics_view import MetricsView
+from gui.narrator import Narrator
+from gui.pace_control import PaceControl
 from gui.plot_view import Brush, PlotView
 from gui.status_bar import StatusLabels
+from gui.timeline import Timeline
 from gui.training_bridge import TrainingBridge
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, document: Document, config: TrainConfig) -> None:
+    def __init__(self, document: Document, config: TrainConfig,
+                 pace: float | None = DEFAULT_PACE, settings: QSettings | None = None) -> None:
+        """``settings``: where the first-launch welcome is remembered; None (tests,
+        screenshots) never shows it."""
         super().__init__()
         self.document = document
         self.dataset = document.dataset
@@ -45,24 +59,15 @@ class MainWindow(QMainWindow):
         self.plot = PlotView()
         self.metrics = MetricsView()
         self.controls = ControlsPanel(config)
+        self.pace = PaceControl(pace)
+        self.bridge.set_pace(self.pace.pace)
+        self.pace.paceChanged.connect(self.bridge.set_pace)
         self.controls.show_config(config, preset=document.preset)
-        scroller = QScrollArea()
-        scroller.setWidget(self.controls)
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QFrame.Shape.NoFrame)
-        # Its minimum, not its preferred width: at 900 pixels the plot and the charts need
-        # the difference more (the panel scrolls vertically, its boxes narrow a little).
-        scroller.setMinimumWidth(self.controls.minimumSizeHint().width() + 16)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scroller)
-        splitter.addWidget(self.plot)
-        splitter.addWidget(self.metrics)
-        splitter.setSizes([300, 600, 380])
-        # A narrower window takes from the plot and the charts alike (2:1), not from the
-        # plot alone: at 900 pixels the plot would be left 180 wide.
-        splitter.setStretchFactor(1, 2)
-        splitter.setStretchFactor(2, 1)
-        self.setCentralWidget(splitter)
+        self.timeline = Timeline()
+        self.caption = CaptionPanel()
+        self.setCentralWidget(central_widget(self.caption, self.controls, self.plot,
+                                             self.timeline, self.metrics))
+        self.welcome = WelcomeOverlay(self.plot, settings)
         self.status = StatusLabels(self.statusBar())
         self.files = FileActions(self, document, self.status)
         self._build_actions()
@@ -82,7 +87,12 @@ class MainWindow(QMainWindow):
         self._reference.finished.connect(self._reference_arrived)
         self.bridge.epochsReady.connect(self._epochs_arrived)
         self.bridge.stateChanged.connect(self._state_changed)
+        self.timeline.cursorChanged.connect(self._look_at)
+        self.metrics.cursorCleared.connect(self.timeline.go_live)
+        self.timeline.back.clicked.connect(lambda: self._step_timeline(-1))
+        self.timeline.forward.clicked.connect(lambda: self._step_timeline(+1))
         self.dataset.subscribe(self._data_changed)
+        self._connect_caption()
 
         self.fit_view()
         self.files.update_title()
@@ -96,10 +106,27 @@ class MainWindow(QMainWindow):
         tr = self.tr
         make = partial(window_action, self)
         self.train_action = make(tr("Train"), "Space", self.toggle_training, tr("Train / pause"))
-        self.step_action = make(tr("Step"), ["S", "Right"], self.bridge.step,
+        self.step_action = make(tr("Step"), ["S", "Right"], self.step,
                                 tr("Train exactly one epoch"))
         self.reset_action = make(tr("Reset"), "R", self.bridge.reset,
                                  tr("Back to epoch 0: the seed's initial weights"))
+        self.back_action = make(tr("Look back"), ["[", "Shift+Left"],
+                                lambda: self._step_timeline(-1),
+                                tr("Show the previous recorded epoch (no retraining)"))
+        self.forward_action = make(tr("Look forward"), ["]", "Shift+Right"],
+                                   lambda: self._step_timeline(+1),
+                                   tr("Show the next recorded epoch"))
+        self.live_action = make(tr("Live"), "End", self.timeline.go_live,
+                                tr("Back to the latest epoch"))
+        self.log_epochs_action = make(tr("Log epoch axis"), "G", self.metrics.set_log_epochs,
+                                      tr("Epochs on a log scale: the first epochs stay visible "
+                                         "in a long run (automatic past 2000 epochs)"))
+        self.log_epochs_action.setCheckable(True)
+        self.metrics.logEpochsChanged.connect(self.log_epochs_action.setChecked)
+        self.slower_action = make(tr("Slower"), "-", self.pace.slower,
+                                  tr("Fewer epochs per second"))
+        self.faster_action = make(tr("Faster"), ["+", "="], self.pace.faster,
+                                  tr("More epochs per second"))
         self.new_seed_action = make(tr("New seed"), "N", self.controls.draw_new_seed,
                                     tr("Draw a new seed: other initial weights, shuffles and "
                                        "split"))
@@ -141,12 +168,14 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.train_action, self.step_action, self.reset_action,
-                       self.new_seed_action, None,
+                       self.new_seed_action, self.pace, None,
                        *self.brush_actions.values(), self.clear_action, None, self.undo_action,
                        self.redo_action, self.fit_action, None, self.reference_action,
                        None, self.open_action, self.save_action):
             if action is None:
                 toolbar.addSeparator()
+            elif action is self.pace:
+                toolbar.addWidget(self.pace)
             else:
                 toolbar.addAction(action)
         self.addToolBar(toolbar)
@@ -154,18 +183,43 @@ class MainWindow(QMainWindow):
         for title, actions in (
             (tr("&File"), (self.open_action, self.save_action, self.quit_action)),
             (tr("&Train"), (self.train_action, self.step_action, self.reset_action,
-                            self.new_seed_action)),
+                            self.new_seed_action, self.slower_action, self.faster_action,
+                            None, self.back_action, self.forward_action, self.live_action)),
             (tr("&Edit"), (self.undo_action, self.redo_action, self.clear_action,
-                           *self.brush_actions.values(), self.fit_action)),
+                           *self.brush_actions.values())),
+            (tr("&View"), (self.fit_action, self.log_epochs_action, self.reference_action,
+                           None, self.back_action, self.forward_action, self.live_action)),
         ):
             menu = self.menuBar().addMenu(title)
             for action in actions:
-                menu.addAction(action)
+                menu.addSeparator() if action is None else menu.addAction(action)
+        self._build_help_menu()
 
     # --- user intent ---------------------------------------------------------------------------
     def toggle_training(self) -> None:
+        if not self.bridge.running:
+            self.timeline.go_live()  # training goes on from the latest epoch: show it
         self.bridge.toggle()
         self._render_status()
+
+    def step(self) -> None:
+        self.timeline.go_live()  # the step trains on from the latest epoch: show it
+        self.bridge.step()
+
+    def _look_at(self, epoch: int | None) -> None:
+        """Show a recorded epoch (None: the latest, live) on the plot and in the figures."""
+        stats = None if epoch is None else self.metrics.recorded.epoch_at(epoch)
+        self.plot.show_model(stats or self._latest)
+        self.metrics.set_cursor(stats)
+
+    def _step_timeline(self, step: int) -> None:
+        """Look one recorded epoch back (-1) or forward (+1) from the one shown."""
+        shown = self.timeline.cursor
+        if shown is None:
+            shown = self._latest.epoch if self._latest else 0
+        epoch = self.metrics.recorded.neighbour(shown, step)
+        if epoch is not None:
+            self.timeline.look_at(epoch)
 
     def set_brush(self, brush: str) -> None:
         self.plot.brush = brush
@@ -187,11 +241,15 @@ class MainWindow(QMainWindow):
             self.controls.show_preset(self.document.preset)
             return  # the user kept their edited points: change nothing
         self.controls.show_config(config, preset=scenario.preset)
+        self.pace.set_pace(scenario.pace)  # each story at a pace at which it can be seen
         self.bridge.restart(config)
+        self._render_points()  # the held-out marks follow the scenario's seed and split
         self.show_scenario_started(scenario)
 
     def show_scenario_started(self, scenario: Scenario) -> None:
-        self.status.message(scenario_explanation(scenario), 10000)
+        """The caption explains the scenario until its run has measured something to say."""
+        self.welcome.dismiss()
+        self.narrator.scenario_started(scenario_explanation(scenario))
         self._render_status()
 
     def fit_view(self) -> None:
@@ -210,6 +268,9 @@ class MainWindow(QMainWindow):
                        if getattr(old, name) != getattr(config, name)]
             self.status.message(self.tr("New model ({0} changed): weights re-initialised").format(
                 ", ".join(changed)), 6000)
+        if (old.test_split, old.seed) != (config.test_split, config.seed):
+            snapshot = self.dataset.snapshot()  # other points are held out now: redraw them
+            self.plot.show_points(snapshot, self._held_out(snapshot))
 
     # --- rendering -----------------------------------------------------------------------------
     def _document_loaded(self) -> None:
@@ -240,10 +301,16 @@ class MainWindow(QMainWindow):
         if self.reference_action.isChecked():
             self._update_reference()
         snapshot = self.dataset.snapshot()
-        self.plot.show_points(snapshot)
+        self.plot.show_points(snapshot, self._held_out(snapshot))
         self.status.show_points(snapshot)
         self.undo_action.setEnabled(self.dataset.can_undo())
         self.redo_action.setEnabled(self.dataset.can_redo())
+
+    def _held_out(self, snapshot: DataSnapshot) -> np.ndarray:
+        """The points the trainer holds out for testing: the same function of the points'
+        ids, the seed and the split, so the hollow marks are the points it tests on."""
+        config = self.bridge.config
+        return held_out_mask(snapshot.ids, config.seed, config.test_split)
 
     def _update_reference(self) -> None:
         if not self.reference_action.isChecked():
@@ -268,14 +335,17 @@ class MainWindow(QMainWindow):
         latest = batches[-1].last()
         self._latest = latest
         self.status.meter.record(latest.epoch)
-        self.plot.show_model(latest)
         self.metrics.update_epochs(batches)
+        self.timeline.set_latest(latest.epoch)
+        if self.timeline.cursor is None:  # looking back, the plot keeps that epoch
+            self.plot.show_model(latest)
         self._render_status()
+        self.narrator.epochs_arrived(batches)
 
     def _state_changed(self, state: TrainerState, message: str) -> None:
         self.status.show_state(state)
-        if message:
-            self.status.message(message, 10000)
+        self.narrator.state_changed(state, message,
+                                    in_passing=lambda text: self.status.message(text, 10000))
         self._render_status()
 
     def _render_status(self) -> None:
@@ -283,12 +353,54 @@ class MainWindow(QMainWindow):
         self.train_action.setText(self.tr("Pause") if running else self.tr("Train"))
         self.status.show_epoch(self._latest.epoch if self._latest else 0, running)
 
+    # --- caption and help ------------------------------------------------------------------------
+    def _build_help_menu(self) -> None:
+        tr = self.tr
+        make = partial(window_action, self)
+        self.keys_action = make(tr("Keys and gestures…"), "F1", lambda: show_keys(self),
+                                tr("Every key and mouse gesture"))
+        self.meanings_action = make(tr("What the lines and charts mean…"), None,
+                                    lambda: show_meanings(self),
+                                    tr("The lines, the map, the rings and the charts explained"))
+        self.welcome_action = make(tr("Show the welcome again"), None, self.welcome.show_welcome,
+                                   tr("The first screen's three hints"))
+        # Escape belongs to the window only while there is something to dismiss.
+        self.dismiss_action = make(tr("Dismiss"), "Escape", self._dismiss,
+                                   tr("Close the welcome or the error message"))
+        self.dismiss_action.setEnabled(False)
+        menu = self.menuBar().addMenu(tr("&Help"))
+        for action in (self.keys_action, self.meanings_action, self.welcome_action):
+            menu.addAction(action)
+
+    def _connect_caption(self) -> None:
+        """The caption follows files, scenarios, the trainer and a diagnosis of each change."""
+        self.narrator = Narrator(self.caption, self.bridge, self.dataset, self.metrics, self)
+        self.caption.fixChosen.connect(lambda name: self.apply_scenario(SCENARIOS[name]))
+        self.caption.errorChanged.connect(lambda _shown: self._update_dismiss())
+        self.files.failed.connect(self.narrator.show_error)
+        self.files.succeeded.connect(lambda _text: self.caption.clear_error())
+        self.controls.configEdited.connect(self.narrator.request)
+        self.timeline.cursorChanged.connect(self.narrator.request)
+        self.welcome.shownChanged.connect(lambda _shown: self._update_dismiss())
+        self.welcome.show_if_due()
+
+    def _update_dismiss(self) -> None:
+        self.dismiss_action.setEnabled(self.welcome.showing() or self.caption.has_error())
+
+    def _dismiss(self) -> None:
+        """Escape: the welcome first, then the error line."""
+        if self.welcome.showing():
+            self.welcome.dismiss()
+        else:
+            self.caption.clear_error()
+
     # --- shutdown ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
         if not self.files.may_discard_points():
             event.ignore()
             return
         self.dataset.unsubscribe(self._data_changed)
+        self.narrator.close()
         self._reference.close()
         self.bridge.stop()
         super().closeEvent(event)

@@ -162,13 +162,13 @@ def test_closing_with_edited_points_asks_and_can_cancel(qtbot, make_window, answ
     assert not window.isVisible() and len(asked) == 1  # saved: closes without asking
 
 
-def test_bad_file_is_one_line_in_the_status_bar_and_keeps_points(make_window, tmp_path):
+def test_bad_file_is_one_line_in_the_caption_and_keeps_points(make_window, tmp_path):
     window = make_window()
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y,label\n0,0,0\n1,1,9\n")
     before = window.dataset.snapshot()
     assert not window.files.load_file(bad)
-    assert "bad.csv:3: label must be 0 or 1" in window.statusBar().currentMessage()
+    assert "bad.csv:3: label must be 0 or 1" in window.caption.error_text()
     assert np.array_equal(window.dataset.snapshot().xy, before.xy)
     good = tmp_path / "good.csv"
     good.write_text("x,y,label\n0,0,0\n2,2,1\n")
@@ -334,7 +334,7 @@ def test_scenario_buttons_fit_the_view_to_their_points(qtbot, make_window):
     assert x_range(window)[1] > 999
     qtbot.mouseClick(scenario_button(window, "Question: 4 points"), Qt.MouseButton.LeftButton)
     assert len(window.dataset) == 4 and shows_unit_square(window)
-    assert "disagree" in window.statusBar().currentMessage()  # the scenario's explanation
+    assert "inference mode" in window.caption.text()  # the scenario's explanation
 
 
 def test_open_starts_among_the_question_samples_and_loads_one(qtbot, make_window, monkeypatch):
@@ -367,7 +367,7 @@ def test_scenario_on_the_command_line_opens_the_window_training_it(qtbot, answer
     try:
         assert len(window.dataset) == 2000 and window.controls.preset.currentData() == "seed-2000"
         assert window.bridge.config.epochs == 5 and window.controls.epochs.value() == 5
-        assert "saturates" in window.statusBar().currentMessage()
+        assert "saturates" in window.caption.text()
         qtbot.waitUntil(lambda: paused(window) and window.metrics.latest.epoch == 5,
                         timeout=60_000)
         assert not window.document.has_unsaved_points()
