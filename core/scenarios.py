@@ -57,6 +57,11 @@ class Scenario:
 # The question's code: what every fix starts from (and changes only what it names).
 QUESTION = {"optimizer": "adam", "learning_rate": 0.001, "batchnorm": True,
             "normalize": False, "epochs": 20}
+# What the question's code leaves at Keras's defaults: a replay of the question (or of the
+# answer's code) sets them too, so an L2 factor or a test split the user chose before does
+# not change the story (L2 = 1 kept the weights small; a split held out one of the 4 points).
+# The fixes leave them alone: a fix changes only what it names.
+KERAS_DEFAULTS = {"batch_size": 32, "l2": 0.0, "test_split": 0.0}
 # The answers' first advice, kept by every later fix.
 WITHOUT_BATCHNORM = {**QUESTION, "batchnorm": False}
 QUESTION_4_SEED = 4  # fit 100% vs predict 75% for all 20 epochs (see the module docstring)
@@ -73,14 +78,15 @@ SCENARIOS: dict[str, Scenario] = {
             "seed 4. Fit and predict disagree: fit reports 100% (training mode: each batch "
             "normalised with its own statistics, the dashed line) while predict gets 75% "
             "(inference mode: moving averages that have barely moved, the solid line).",
-            "seed-4", {**QUESTION, "seed": QUESTION_4_SEED}, pace=STORY_PACE),
+            "seed-4", {**QUESTION, **KERAS_DEFAULTS, "seed": QUESTION_4_SEED},
+            pace=STORY_PACE),
         Scenario(
             "question-2000", "Question: 2000 points",
             "x runs to 999 while y is 0 or 1: the unscaled feature saturates the "
             "sigmoid and accuracy stays near 50% (Adam, 5 epochs, seed 0). The question's "
             "code also had BatchNormalization, which rescales the features per batch "
             "and, with Keras 3, often rescues this run; tick it to compare.",
-            "seed-2000", {**QUESTION, "batchnorm": False, "epochs": 5,
+            "seed-2000", {**QUESTION, **KERAS_DEFAULTS, "batchnorm": False, "epochs": 5,
                           "seed": QUESTION_2000_SEED}, pace=2.0),
         Scenario(
             "fix-remove-batchnorm", "Fix: remove BatchNormalization",
@@ -104,7 +110,7 @@ SCENARIOS: dict[str, Scenario] = {
             "answer-noisy-corners", "Answer: noisy corners",
             "The answer's fix: 1000 noisy points around the corners, no "
             "BatchNormalization, SGD, 20 epochs (reaches about 90%).",
-            "noisy-corners", {"optimizer": "sgd", "learning_rate": 0.01,
+            "noisy-corners", {"optimizer": "sgd", "learning_rate": 0.01, **KERAS_DEFAULTS,
                               "batchnorm": False, "normalize": False, "epochs": 20},
             pace=STORY_PACE),
     )

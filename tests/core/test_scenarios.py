@@ -86,7 +86,7 @@ def test_the_scenario_applies_on_top_of_the_other_flags_like_the_button():
     options = parse(["--scenario", "question-2000", "--optimizer", "rmsprop", "--lr", "0.3",
                      "--batchnorm", "--batch-size", "4", "--test-split", "0.2", "--seed", "3"])
     assert options.config == TrainConfig(optimizer="adam", learning_rate=0.001, batchnorm=False,
-                                         epochs=5, batch_size=4, test_split=0.2, seed=0)
+                                         epochs=5, seed=0)  # the question's code, replayed
     assert len(options.labels) == 2000
 
 
@@ -130,3 +130,14 @@ def test_an_unknown_scenario_lists_the_names():
 def test_without_a_scenario_nothing_changes():
     options = parse(["--headless"])
     assert options.scenario is None and options.source == DEFAULT_PRESET
+
+
+def test_a_question_replays_its_code_whatever_was_set_before():
+    """L2 = 1 kept the weights small and a test split held out one of the 4 points: a replay
+    of the question sets what its code leaves at Keras's defaults too."""
+    before = TrainConfig(l2=1.0, test_split=0.25, batch_size=2, normalize=True)
+    for name in ("question-4", "question-2000", "answer-noisy-corners"):
+        config = SCENARIOS[name].config_from(before)
+        assert (config.l2, config.test_split, config.batch_size, config.normalize) == (
+            0.0, 0.0, 32, False), name
+    assert SCENARIOS["fix-sgd"].config_from(before).l2 == 1.0  # a fix changes what it names
