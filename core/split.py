@@ -24,6 +24,8 @@ def held_out_mask(ids: np.ndarray, seed: int, fraction: float) -> np.ndarray:
     """Boolean mask of held-out points: each point independently with probability ``fraction``."""
     if fraction <= 0 or len(ids) == 0:
         return np.zeros(len(ids), dtype=bool)
-    keyed = np.asarray(ids, dtype=np.uint64) ^ (np.uint64(seed) * np.uint64(0x632BE59BD9B4E019))
+    with np.errstate(over="ignore"):  # wrapping modulo 2**64 is the point of the hash
+        key = np.uint64(seed) * np.uint64(0x632BE59BD9B4E019)
+    keyed = np.asarray(ids, dtype=np.uint64) ^ key
     uniform = (_splitmix64(keyed) >> np.uint64(11)).astype(np.float64) / float(1 << 53)
     return uniform < fraction
