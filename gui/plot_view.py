@@ -13,6 +13,7 @@ from PyQt6.QtGui import QMouseEvent
 from PyQt6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QGraphicsItem,
     QLineEdit,
     QPlainTextEdit,
@@ -31,9 +32,10 @@ MAX_RINGS = 5000  # misclassified points ringed at most
 POINT_SIZE = 9
 RIGHT_MARGIN = 4  # pixels beside the colour bar's label
 HELD_OUT_SIZE = 11  # hollow markers read smaller than filled ones of the same size
-# Widgets that keep the keys typed into them: a click on the plot while one has the focus
-# only takes the focus (and so commits what was typed), it adds no point.
-TEXT_ENTRY = (QAbstractSpinBox, QLineEdit, QTextEdit, QPlainTextEdit)
+# Widgets that keep the keys typed into them (a chooser too: a letter picks an entry): a
+# click on the plot while one has the focus only takes the focus (and so commits what was
+# typed), it adds no point.
+TEXT_ENTRY = (QAbstractSpinBox, QLineEdit, QTextEdit, QPlainTextEdit, QComboBox)
 
 
 class Brush:
@@ -107,6 +109,9 @@ class PlotView(pg.PlotWidget):
         for axis in ("bottom", "left"):
             item.getAxis(axis).setPen("k")
             item.getAxis(axis).setTextPen("k")
+            # Data coordinates as they are: with an automatic SI prefix, points at 0.1..0.9
+            # were labelled 100..900 "(x0.001)", which a newcomer reads as 900.
+            item.getAxis(axis).enableAutoSIPrefix(False)
 
         colormap = style.probability_colormap()
         self._image = pg.ImageItem(axisOrder="col-major")

@@ -194,6 +194,18 @@ def test_a_click_that_takes_the_keys_from_a_box_adds_no_point(qtbot, make_window
     assert window.dataset.point(4)[2] == 1
 
 
+def test_a_click_after_tabbing_to_a_chooser_only_takes_the_keys(qtbot, make_window):
+    """Typed into Test split, then Tab: the optimizer chooser had the keys and the click on
+    the plot added a point (a review under Xvfb)."""
+    window = make_window()
+    window.controls.optimizer.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.controls.optimizer)
+    click(qtbot, window, 0.5, 0.5)
+    assert len(window.dataset) == 4 and QApplication.focusWidget() is window.plot
+    click(qtbot, window, 0.5, 0.5)
+    assert len(window.dataset) == 5
+
+
 def test_clicking_again_at_once_still_adds_the_point(qtbot, make_window):
     """Two quick clicks at one place after a focus-only click: Qt calls the second a double
     click, which by itself adds nothing; here it is the user's first real click."""
@@ -242,3 +254,17 @@ def test_clicks_on_and_between_points_work_with_hollow_marks(qtbot, make_window)
     hollow = tuple(xy[np.flatnonzero(mask)[1]])
     click(qtbot, window, *hollow)  # the eraser takes a hollow point too
     assert hollow not in as_set(window.dataset.snapshot().xy)
+
+
+def test_small_coordinates_are_labelled_as_they_are(qtbot, make_window):
+    """Points between 0.1 and 0.9 were labelled 100..900 "(x0.001)" by pyqtgraph's automatic
+    SI prefix: y = 0.9 read as 900."""
+    xy = np.array([[0.1, 0.1], [0.9, 0.2], [0.2, 0.9], [0.8, 0.8]])
+    window = make_window(xy, np.array([0, 0, 1, 1]))
+    window.plot.setRange(QRectF(0.05, 0.05, 0.02, 0.02), padding=0)  # zoomed in: 0.05..0.07
+    for name in ("bottom", "left"):
+        axis = window.plot.getPlotItem().getAxis(name)
+        assert axis.autoSIPrefixScale == 1.0 and "x0.0" not in axis.labelString()
+        ticks = [value for level in axis.tickValues(0.05, 0.07, 400) for value in level[1]]
+        assert all(0.05 <= value <= 0.07 for value in ticks)
+        assert any(text.startswith("0.0") for text in axis.tickStrings(ticks, 1.0, 0.005))
