@@ -41,12 +41,12 @@ class FileActions(QObject):
         self._status = status
 
     # --- gestures --------------------------------------------------------------------------
-    def open_file(self) -> None:
+    def open_file(self) -> bool:
+        """Ask for a file and load it; True when its points replaced the old ones."""
         start = str(self._document.path.parent) if self._document.path else samples_folder()
         path, _ = QFileDialog.getOpenFileName(self._window, self.tr("Open points"), start,
                                               self.tr("CSV files (*.csv);;All files (*)"))
-        if path:
-            self.load_file(Path(path))
+        return bool(path) and self.load_file(Path(path))
 
     def save_file(self) -> bool:
         """Ask where, then save; False when the user cancelled or the save failed."""

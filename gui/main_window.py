@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
                                 tr("Redo"))
         self.fit_action = make(tr("Fit view"), "F", self.fit_view,
                                tr("Fit the view to the points"))
-        self.open_action = make(tr("Open…"), "Ctrl+O", self.files.open_file,
+        self.open_action = make(tr("Open…"), "Ctrl+O", self.open_file,
                                 tr("Load points from a CSV file (x,y,label)"))
         self.save_action = make(tr("Save…"), "Ctrl+S", self.files.save_file,
                                 tr("Save the points as CSV"))
@@ -231,6 +231,14 @@ class MainWindow(QMainWindow):
         if not self.files.load_preset(name, self.bridge.config.seed):
             self.controls.show_preset(self.document.preset)  # the chooser had already moved
             return False
+        self.bridge.reset()  # new points, a new story: the old run's figures are not theirs
+        return True
+
+    def open_file(self) -> bool:
+        """Ask for a CSV file and load it; like a preset, its points start from epoch 0."""
+        if not self.files.open_file():
+            return False
+        self.bridge.reset()
         return True
 
     def apply_scenario(self, scenario: Scenario) -> None:

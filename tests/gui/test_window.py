@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PyQt6.QtCore import QPoint, Qt
 from PyQt6.QtGui import QImage
 
@@ -373,3 +374,27 @@ def test_scenario_on_the_command_line_opens_the_window_training_it(qtbot, answer
         assert not window.document.has_unsaved_points()
     finally:
         window.close()
+
+
+@pytest.mark.parametrize("how", ["file", "preset"])
+def test_new_points_from_a_file_or_a_preset_start_a_fresh_run(qtbot, make_window, monkeypatch,
+                                                            tmp_path, how):
+    """The old run's 20 epochs, trained on other points, stayed on screen after Open: the
+    charts, "trained on the earlier points" and a caption about the old run."""
+    from PyQt6.QtWidgets import QFileDialog
+
+    window = make_window(optimizer="sgd", learning_rate=0.5, epochs=20)
+    window.bridge.start()
+    qtbot.waitUntil(lambda: paused(window) and window.metrics.latest.epoch == 20,
+                    timeout=60_000)
+    if how == "file":
+        path = tmp_path / "mine.csv"
+        path.write_text("x,y,label\n0.1,0.1,0\n0.9,0.2,0\n0.2,0.9,1\n0.8,0.8,1\n")
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(path), ""))
+        qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    else:
+        assert window.load_preset("blobs")
+    qtbot.waitUntil(lambda: window.metrics.latest.epoch == 0, timeout=60_000)
+    window.metrics.redraw()
+    assert list(window.metrics.history("epoch")) == [0.0]  # the old run's epochs are gone
+    assert window.metrics.latest.n_train == len(window.dataset)
