@@ -84,11 +84,24 @@ class CompactAxis(pg.AxisItem):
         return self.width() - self.style["tickTextOffset"][0] - max(0, self.style["tickLength"])
 
 
+LABELS_2_5_PIXELS = 150  # a decade at least this wide also has its 2 and 5 labelled
+
+
 class EpochAxis(pg.AxisItem):
     """The epoch axis: on a log scale its ticks read as epochs ("1", "10", "20k"), not 10¹."""
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph naming
-        return [_epoch_label(10.0 ** v * scale) for v in values]
+        """Labels at 1, 10, 100 ... and, where a decade is wide enough, at 2 and 5 too:
+        pyqtgraph labels every minor tick (2, 3, ... 9), which ran together ("567890")."""
+        low, high = self.range
+        pixels_per_decade = self.geometry().width() / max(high - low, 1e-9)
+        labelled = (1, 2, 5) if pixels_per_decade >= LABELS_2_5_PIXELS else (1,)
+        strings = []
+        for value in values:
+            epoch = 10.0 ** value * scale
+            mantissa = round(epoch / 10.0 ** math.floor(math.log10(epoch))) if epoch > 0 else 0
+            strings.append(_epoch_label(epoch) if mantissa in labelled else "")
+        return strings
 
 
 def _epoch_label(epoch: float) -> str:
@@ -166,16 +179,20 @@ class FitPredictPanel(QWidget):
             label.setStyleSheet("color: #404040")
         return label
 
-    def show_figures(self, stats: EpochStats, stale: bool) -> None:
+    def show_figures(self, stats: EpochStats, stale: bool, looking_back: bool = False) -> None:
         """The numbers large, each captioned with its name and what it measures: at the
-        panel's narrowest (240 pixels) "predict 75.0%" in large type would not fit a half."""
+        panel's narrowest (240 pixels) "predict 75.0%" in large type would not fit a half.
+        Looking back, predict is that epoch's model on the points it had then."""
         self.fit.setText(percent(stats.accuracy))
         self.predict.setText(percent(stats.eval_accuracy))
         self.fit_caption.setText(
             self.tr("<b>fit</b>: from training on the points before they changed")
             if stale else
             self.tr("<b>fit</b>: averaged over the epoch's batches, training mode"))
-        self.predict_caption.setText(self.tr("<b>predict</b>: the model now, inference mode"))
+        self.predict_caption.setText(
+            self.tr("<b>predict</b>: the model after epoch {0}, inference mode").format(
+                stats.epoch)
+            if looking_back else self.tr("<b>predict</b>: the model now, inference mode"))
 
 
 class MetricsView(QWidget):
@@ -473,7 +490,7 @@ class MetricsView(QWidget):
         # even if the looked-back figures carry no training-mode line.
         batchnorm = latest is not None and latest.train_line is not None
         if batchnorm:
-            self._figures.show_figures(s, stale)
+            self._figures.show_figures(s, stale, looking_back=self._cursor is not None)
         if self._figures.isVisibleTo(self) != batchnorm:  # a re-layout only when BN switches
             self._figures.setVisible(batchnorm)
             # The panel shows fit and predict: the summary leaves them out and a line of room
@@ -492,15 +509,17 @@ class MetricsView(QWidget):
         test = "" if s.test_accuracy is None else self.tr("test accuracy {0}").format(
             percent(s.test_accuracy))
         if not batchnorm:
-            figures = self.tr("fit accuracy {0} &nbsp; predict accuracy {1}").format(
-                fit, percent(s.eval_accuracy)) + (" &nbsp; " + test if test else "")
+            figures = self.tr("fit accuracy {0} · predict accuracy {1}").format(
+                fit, percent(s.eval_accuracy)) + (" · " + test if test else "")
         elif stale:
-            figures = self.tr("fit {0}").format(fit) + (" &nbsp; " + test if test else "")
+            figures = self.tr("fit {0}").format(fit) + (" · " + test if test else "")
         else:
             figures = test
+        # Three significant digits and no break inside a figure: at 240 pixels "b = -0.8049"
+        # wrapped after its "=" and pushed the line's equation out of the label.
         text = self.tr(
-            "{0}<br>{1}w1 = {2:.4g}, w2 = {3:.4g}, b = {4:.4g}<br>"
-            "line: {5:+.4g}·x {6:+.4g}·y {7:+.4g} = 0"
+            "{0}<br>{1}w1&nbsp;=&nbsp;{2:.3g}, w2&nbsp;=&nbsp;{3:.3g}, b&nbsp;=&nbsp;{4:.3g}<br>"
+            "line: {5:+.3g}·x&nbsp;{6:+.3g}·y&nbsp;{7:+.3g}&nbsp;=&nbsp;0"
         ).format(header, figures + "<br>" if figures else "", s.w[0], s.w[1], s.b, a, b, c)
         self._summary.setText(text)
 

@@ -91,8 +91,14 @@ class Narrator(QObject):
     def _diagnose(self) -> None:
         """Say what the run shows, measured. A scenario's explanation stands while its run
         goes on and the diagnosis has no verdict yet."""
+        cursor = self._metrics.cursor
+        if cursor is not None and cursor.epoch == 0:  # not "press Space": Space goes on live
+            self._caption.show_text(self.tr(
+                "Epoch 0: the seed's initial weights, before any training. End returns to the "
+                "latest epoch."), "idle")
+            return
         snapshot = self._dataset.snapshot()
-        shown = self._metrics.cursor or self._metrics.latest  # looking back: that epoch's story
+        shown = cursor or self._metrics.latest  # looking back: that epoch's story
         caption = diagnose(self._bridge.config, snapshot.xy, snapshot.labels,
                            self._metrics.history_columns_view(), shown)
         waiting = self._explaining == "waiting"

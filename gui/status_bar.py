@@ -30,7 +30,9 @@ def state_names() -> dict[TrainerState, str]:
 
 
 class RateMeter:
-    """Epochs per second over the last second of reports."""
+    """Epochs per second over the last second of reports, or, at a pace slower than that,
+    between the last two reports (at 1 epoch a second there is one report per second, and
+    the meter read 0 between them)."""
 
     def __init__(self, window_seconds: float = 1.0) -> None:
         self._window = window_seconds
@@ -44,6 +46,10 @@ class RateMeter:
     def rate(self, now: float | None = None) -> float:
         now = time.perf_counter() if now is None else now
         recent = [(t, e) for t, e in self._marks if now - t < self._window]
+        if len(recent) < 2 and len(self._marks) >= 2:
+            (t0, _), (t1, _) = self._marks[-2], self._marks[-1]
+            if now - t1 < 2 * max(t1 - t0, self._window):  # still coming at that pace
+                recent = list(self._marks)[-2:]
         if len(recent) < 2:
             return 0.0
         (t0, e0), (t1, e1) = recent[0], recent[-1]
@@ -78,7 +84,8 @@ class StatusLabels:
     def show_epoch(self, epoch: int, running: bool) -> None:
         self._epoch.setText(_tr("epoch {0}").format(epoch))
         rate = self.meter.rate() if running else 0.0
-        self._rate.setText(_tr("{0:.0f} epochs/s").format(rate))
+        text = _tr("{0:.1f} epochs/s") if 0 < rate < 10 else _tr("{0:.0f} epochs/s")
+        self._rate.setText(text.format(rate))
 
     def show_state(self, state: TrainerState) -> None:
         self.state = state

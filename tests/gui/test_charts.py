@@ -2,12 +2,13 @@
 rather than on them, fit and predict both visible when equal, weight ticks that fit, figures
 that say which model state they describe, and looking back at an epoch."""
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 from PyQt6.QtCore import QPointF, Qt
-from PyQt6.QtGui import QColor, QImage, QPainter
+from PyQt6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 
 from core.history import COLUMNS
 from core.record import EpochBatch, EpochStats
@@ -88,6 +89,31 @@ def test_log_epochs_keep_the_first_twenty_visible_after_twenty_thousand(qtbot, v
     assert not view.log_epochs and not box.isChecked()
     view.set_log_epochs(True)  # what a checkable action calls
     assert box.isChecked()
+
+
+@pytest.mark.parametrize("width", [MIN_WIDTH, 500])
+def test_log_epoch_labels_never_run_together(qtbot, view, width):
+    """pyqtgraph labels every minor tick of a log axis (2, 3, ... 9): at 240 pixels they ran
+    together ("567890", "20 3040"). Labels are the decades, and 2 and 5 where there is room."""
+    view.resize(width, 640)
+    n = 20_001
+    view.update_epochs([run(np.arange(n), np.linspace(0.5, 1, n), np.linspace(0.5, 1, n))])
+    view.redraw()
+    axis = view._weights_plot.getAxis("bottom")
+    low, high = axis.range
+    labelled = {}  # pyqtgraph draws a value once, from the first level that has it
+    for _, values in axis.tickValues(low, high, axis.geometry().width()):
+        for value, text in zip(values, axis.tickStrings(values, 1.0, 1.0)):
+            labelled.setdefault(round(value, 9), text)
+    vb = view._weights_plot.getViewBox()
+    xs = sorted((vb.mapViewToScene(QPointF(v, 0)).x(), t) for v, t in labelled.items()
+                if t and low <= v <= high)
+    font = QFontMetricsF(axis.style["tickFont"] or view.font())
+    for (x0, t0), (x1, t1) in zip(xs, xs[1:]):  # each label's half-widths fit between ticks
+        assert x1 - x0 >= (font.horizontalAdvance(t0) + font.horizontalAdvance(t1)) / 2 + 4
+    labels = [t for _, t in xs]
+    assert labels[:2] == ["1", "10"] or labels[:3] == ["1", "2", "5"]
+    assert "10k" in labels
 
 
 def colour_pixels(image: QImage, colour: str, tolerance: int = 40) -> int:
@@ -185,7 +211,7 @@ def test_fit_figures_from_before_the_points_changed_are_marked(view, batchnorm):
 def test_the_summary_gives_fit_and_predict_without_batchnorm(view):
     feed(view, *range(6), accuracy=0.523, eval_accuracy=0.643, batchnorm=False)
     assert not view._figures.isVisible()
-    assert "fit accuracy 52.3% &nbsp; predict accuracy 64.3%" in view._summary.text()
+    assert "fit accuracy 52.3% · predict accuracy 64.3%" in view._summary.text()
 
 
 def test_a_cursor_looks_back_at_an_epoch_and_live_returns(view):
@@ -234,3 +260,26 @@ def test_the_question_shows_fit_and_predict_large_on_the_real_window(qtbot, make
     qtbot.waitUntil(lambda: panel.isVisible()
                     and panel.fit.text() == percent(latest.accuracy), timeout=5000)
     assert panel.predict.text() == percent(latest.eval_accuracy)
+
+
+@pytest.mark.parametrize("batchnorm", [False, True])
+def test_the_summary_fits_its_label_at_the_narrowest(view, batchnorm):
+    """At 900x600 the line's equation was cut off below the label: the weights wrapped inside
+    a figure ("b =" / "-0.8049") and took its row."""
+    long = dataclasses.replace(stats(40, batchnorm=batchnorm), test_accuracy=0.985,
+                               w=(-0.06438123, 1.979456), b=-0.8049123,
+                               line=(-0.06438123, 1.979456, -0.8049123))
+    view.update_epochs([EpochBatch.of(long)])
+    view.redraw()
+    label = view._summary
+    assert label.heightForWidth(label.width()) <= label.height()
+    assert "=&nbsp;0" in label.text()
+
+
+def test_looking_back_the_large_figures_say_whose_they_are(view):
+    """"predict: the model now" was wrong while looking back at an earlier epoch."""
+    feed(view, *range(21))
+    view.set_cursor(stats(5))
+    assert "after epoch 5" in view._figures.predict_caption.text()
+    view.set_cursor(None)
+    assert "the model now" in view._figures.predict_caption.text()

@@ -77,6 +77,16 @@ def test_the_rate_meter_starts_over_with_a_new_model():
     assert meter.rate(now=0.8) == pytest.approx(2000)
 
 
+def test_the_rate_meter_reads_a_slow_pace():
+    """At 1 epoch a second there is one report a second: the meter read 0 between them."""
+    meter = RateMeter()
+    for second in range(5):
+        meter.record(second, now=float(second))
+    assert meter.rate(now=4.0) == pytest.approx(1.0)
+    assert meter.rate(now=4.5) == pytest.approx(1.0)
+    assert meter.rate(now=30.0) == 0.0  # long after the last report: stopped
+
+
 def test_the_toolbar_does_not_shift_when_train_becomes_pause(qtbot, make_window):
     window = make_window()
     toolbar = window.findChild(QToolBar, "main-toolbar")

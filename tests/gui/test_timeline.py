@@ -55,6 +55,8 @@ def test_the_figures_shown_are_the_epochs_own(qtbot, make_window):
     assert shown.w == reported[12].w and shown.eval_accuracy == reported[12].eval_accuracy
     window.timeline.slider.setValue(0)  # the seed's initial weights
     assert drawn_line_is(window, reported[0].line)
+    # The caption speaks of that epoch too, and does not say "press Space to train".
+    qtbot.waitUntil(lambda: "Epoch 0" in window.caption.text(), timeout=5_000)
 
 
 def test_end_returns_to_live_and_train_goes_on_from_the_latest_epoch(qtbot, make_window):
