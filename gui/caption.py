@@ -27,6 +27,7 @@ from PyQt6.QtWidgets import (
 
 from core.scenarios import SCENARIOS
 from gui.controls import scenario_title
+from gui.painted_text import PaintedText
 
 if TYPE_CHECKING:
     from core.diagnosis import Caption
@@ -83,32 +84,6 @@ def verdict_pixmap(verdict: str, size: int = ICON_SIZE) -> QPixmap:
     return pixmap
 
 
-class _ElidedLabel(QLabel):
-    """One line that shows as much of its text as fits (…), the whole text in its tooltip:
-    an error never grows the caption."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._full = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-
-    def set_full_text(self, text: str) -> None:
-        self._full = text
-        self.setToolTip(text)
-        self._elide()
-
-    def full_text(self) -> str:
-        return self._full
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                                   max(self.width(), 0)))
-
-
 class CaptionPanel(QWidget):
     """A fixed-height caption: verdict icon, one to three wrapped lines, an optional
     next-fix button, and above them an error line while an error stands."""
@@ -128,12 +103,10 @@ class CaptionPanel(QWidget):
 
         self._icon = QLabel()
         self._icon.setFixedSize(ICON_SIZE, ICON_SIZE)
-        self._text = QLabel()
-        self._text.setWordWrap(True)
-        self._text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        # Ignored: the text never asks the window for room (wraps, then clips; full text
-        # in the tooltip), so a long sentence cannot widen a 900-pixel window.
-        self._text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        # Painted, not a QLabel: the text changes several times a second while training and
+        # never asks the window for room (it wraps, then ends in "…"; the full text is the
+        # tooltip), so neither a long sentence nor an update lays the window out again.
+        self._text = PaintedText(wrap=True)
         self.fix_button = QPushButton()
         self.fix_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Space keeps training
         self.fix_button.clicked.connect(self._fix_clicked)
@@ -141,10 +114,14 @@ class CaptionPanel(QWidget):
 
         self._error_row = QFrame()
         self._error_row.setObjectName("caption-error")
-        self._error_row.setStyleSheet(
-            f"#caption-error {{ background: #FADBD8; border-radius: 3px; }}"
-            f" QLabel {{ color: {ERROR_COLOR}; font-weight: bold; }}")
-        self._error = _ElidedLabel()
+        self._error_row.setStyleSheet("#caption-error { background: #FADBD8; border-radius: 3px; }")
+        # One line that shows as much as fits (…), the whole text in its tooltip: an error
+        # never grows the caption.
+        self._error = PaintedText(wrap=False)
+        self._error.set_color(ERROR_COLOR)
+        bold = QFont(font)
+        bold.setBold(True)
+        self._error.setFont(bold)
         self.dismiss_button = QToolButton()
         self.dismiss_button.setText("×")
         self.dismiss_button.setAutoRaise(True)
@@ -185,7 +162,8 @@ class CaptionPanel(QWidget):
     def show_error(self, text: str) -> None:
         """An error the user can act on: shown until dismissed or replaced."""
         had = self.has_error()
-        self._error.set_full_text(text)
+        self._error.setText(text)
+        self._error.setToolTip(text)
         self._error_row.show()
         if not had:
             self.errorChanged.emit(True)
@@ -194,7 +172,8 @@ class CaptionPanel(QWidget):
         if not self.has_error():
             return
         self._error_row.hide()
-        self._error.set_full_text("")
+        self._error.setText("")
+        self._error.setToolTip("")
         self.errorChanged.emit(False)
 
     # --- what it shows, for tests and the window -------------------------------------------
@@ -211,7 +190,7 @@ class CaptionPanel(QWidget):
         return not self._error_row.isHidden()
 
     def error_text(self) -> str:
-        return self._error.full_text() if self.has_error() else ""
+        return self._error.text() if self.has_error() else ""
 
     # --- internals -------------------------------------------------------------------------
     def _show(self, text: str, verdict: str, next_fix: str | None) -> None:
@@ -236,7 +215,7 @@ class CaptionPanel(QWidget):
         self._verdict = verdict
         self._icon.setPixmap(verdict_pixmap(verdict))
         self._icon.setToolTip(self._names.get(verdict, verdict))
-        self._text.setStyleSheet(f"color: {'#202020' if verdict != 'idle' else '#505050'};")
+        self._text.set_color("#202020" if verdict != "idle" else "#505050")
 
     def _fix_clicked(self) -> None:
         if self._next_fix is not None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from PyQt6.QtCore import QObject, QTimer
 
-from core.dataset import Dataset
+from core.dataset import Dataset, DataSnapshot
 from core.diagnosis import FAILS, WORKS, diagnose
 from core.record import EpochBatch
 from core.trainer import TrainerState
@@ -38,6 +38,7 @@ class Narrator(QObject):
         # epoch 0 (the history still holds the previous run's), then "shown" while it runs.
         self._explaining = ""
         self._trainer_error = False  # the error shown came from the trainer (diverged)
+        self._snapshot: DataSnapshot | None = None  # the points last diagnosed
         self._due = Throttle(1000 / DIAGNOSES_PER_SECOND, self._diagnose, self)
         caption.errorChanged.connect(self._error_changed)
         dataset.subscribe(self._points_changed)
@@ -97,7 +98,11 @@ class Narrator(QObject):
                 "Epoch 0: the seed's initial weights, before any training. End returns to the "
                 "latest epoch."), "idle")
             return
-        snapshot = self._dataset.snapshot()
+        snapshot = self._snapshot
+        if snapshot is None or snapshot.version != self._dataset.version:
+            # The same arrays while the points stay the same: diagnose works out what depends
+            # on the points alone only once for them.
+            snapshot = self._snapshot = self._dataset.snapshot()
         shown = cursor or self._metrics.latest  # looking back: that epoch's story
         caption = diagnose(self._bridge.config, snapshot.xy, snapshot.labels,
                            self._metrics.history_columns_view(), shown)

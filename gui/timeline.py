@@ -8,7 +8,10 @@ from the latest epoch: looking back is a view, not a branch, so Train returns to
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+from PyQt6.QtGui import QFontMetrics
+from PyQt6.QtWidgets import QHBoxLayout, QSlider, QToolButton, QWidget
+
+from gui.painted_text import PaintedText
 
 
 class Timeline(QWidget):
@@ -37,9 +40,14 @@ class Timeline(QWidget):
         self.live = self._button(self.tr("Live"), self.tr("Back to the latest epoch (End)"))
         self.live.setCheckable(True)
         self.live.setChecked(True)
-        self.label = QLabel()
-        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(
-            self.tr("epoch {0} of {1}").format(10**6, 10**6)))
+        # Painted and of a fixed width: its text changes every frame while training, and a
+        # QLabel would lay the window out again each time.
+        self.label = PaintedText(wrap=False)
+        bold = self.label.font()
+        bold.setBold(True)
+        self.label.setFont(bold)
+        self.label.setFixedWidth(QFontMetrics(bold).horizontalAdvance(
+            self.tr("epoch {0} of {1}").format(10**6, 10**6)) + 4)
         self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         for widget in (self.back, self.slider, self.forward, self.live, self.label):
             layout.addWidget(widget, stretch=1 if widget is self.slider else 0)
@@ -91,6 +99,4 @@ class Timeline(QWidget):
             self.label.setText(self.tr("live: epoch {0}").format(self._latest))
         else:
             self.label.setText(self.tr("epoch {0} of {1}").format(self._cursor, self._latest))
-        style = "" if self._cursor is None else "color: #b45309; font-weight: bold;"
-        if self.label.styleSheet() != style:  # a style sheet costs a re-polish: only on change
-            self.label.setStyleSheet(style)
+        self.label.set_color("#202020" if self._cursor is None else "#b45309")
