@@ -230,6 +230,8 @@ class MetricsView(QWidget):
         self._accuracy_plot, self._loss_plot, self._weights_plot = self._plots
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._cursor_lines: list[pg.InfiniteLine] = []
+        self._legends: list[tuple[pg.PlotItem, str, tuple]] = []
+        self._legend_lists_test: bool | None = None  # whether the legends list "test" now
         # Each chart's legend is its title row, outside the area the curves are drawn in.
         for plot, title, names in (
             (self._accuracy_plot, self.tr("Accuracy"), (
@@ -246,7 +248,7 @@ class MetricsView(QWidget):
                 ("b", self.tr("b"), "b"))),
         ):
             plot.hideButtons()  # pyqtgraph's auto-range "A": ranges here are always automatic
-            self._set_legend(plot, title, names)
+            self._legends.append((plot, title, names))
             if plot is not self._accuracy_plot:
                 plot.setXLink(self._accuracy_plot)
             if plot is not self._weights_plot:  # x is linked: one epoch axis, at the bottom,
@@ -271,6 +273,7 @@ class MetricsView(QWidget):
             self._cursor_lines.append(line)
         self._accuracy_plot.setYRange(0, 1.02)
         layout.addWidget(graphs, stretch=1)
+        self._list_test_in_legends(False)
 
         options = QHBoxLayout()
         options.setContentsMargins(4, 0, 4, 0)
@@ -310,6 +313,15 @@ class MetricsView(QWidget):
             "model learns (e.g. 52.3% against 64.3% on the question's 2000 points)."))
         layout.addWidget(self._summary)
         self._render_summary()
+
+    def _list_test_in_legends(self, listed: bool) -> None:
+        """List the held-out points' curves only while there are some: a "test" entry
+        without a test split named a curve that is not there."""
+        if listed == self._legend_lists_test:
+            return
+        self._legend_lists_test = listed
+        for plot, title, names in self._legends:
+            self._set_legend(plot, title, [n for n in names if listed or n[2] != "test"])
 
     def _set_legend(self, plot: pg.PlotItem, title: str, names) -> None:
         """The title row as the legend: the chart's name, then each curve's pen and name.
@@ -373,6 +385,8 @@ class MetricsView(QWidget):
                 self._stale = True
             self._history.add(batch)
             self._latest = batch.last()
+        if self._latest is not None:
+            self._list_test_in_legends(self._latest.n_test > 0)
         if self._cursor is not None and self._latest is not None \
                 and self._cursor.epoch > self._latest.epoch:
             self._cursor = None  # a new model replaced the run looked at

@@ -283,3 +283,12 @@ def test_looking_back_the_large_figures_say_whose_they_are(view):
     assert "after epoch 5" in view._figures.predict_caption.text()
     view.set_cursor(None)
     assert "the model now" in view._figures.predict_caption.text()
+
+
+def test_the_test_curves_are_listed_only_with_held_out_points(view):
+    feed(view, 0, 1)
+    assert all("test" not in plot.titleLabel.text for plot in view._plots)
+    with_test = dataclasses.replace(stats(2), n_test=3, test_accuracy=0.5, test_loss=0.6)
+    view.update_epochs([EpochBatch.of(with_test)])
+    assert "test" in view._accuracy_plot.titleLabel.text
+    assert "test" in view._loss_plot.titleLabel.text
