@@ -47,9 +47,11 @@ ONE_CLASS = ("All {n} points are class {cls}: add a class-{other} point so there
 UNTRAINED = "{n} points, {n1} of class 1 and {n0} of class 0: press Space to train."
 UNTRAINED_UNSCALED = ("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
                       "unscaled, the sigmoid will saturate. Press Space to see it, or normalize.")
-DIVERGED = ("The loss became infinite at epoch {epoch}: a rate of {rate} is too large for "
+DIVERGED = ("The loss became infinite in epoch {epoch}: a rate of {rate} is too large for "
             "{optimizer} here; lower the rate.")
-DIVERGED_UNSCALED = ("The loss became infinite at epoch {epoch}: {big} spans {big_lo}–{big_hi}, "
+DIVERGED_L2 = ("The loss became infinite in epoch {epoch}: a rate of {rate} with an L2 factor "
+               "of {l2} is too large for {optimizer} here; lower the rate or the L2 factor.")
+DIVERGED_UNSCALED = ("The loss became infinite in epoch {epoch}: {big} spans {big_lo}–{big_hi}, "
                      "so a rate of {rate} overshoots. Normalize the inputs.")
 BATCHNORM_GAP = ("Fit says {fit}% (training mode: each batch normalised with its own "
                  "statistics, the dashed line) but predict says {predict}% (inference mode: "
@@ -81,8 +83,11 @@ LEARNING_LOSS = ("Learning: the loss fell from {a} to {b} in the last {k} epochs
                  "accuracy is {acc}%.")
 STUCK = ("Predict accuracy has stayed at {acc}% for {k} epochs and the loss at {loss}; the "
          "best straight line gets about {best}%.")
+NEAR_BEST = ("Predict gets {acc}%, about the best a straight line gets here ({best}%): little "
+             "is left to learn (steady for {k} epochs).")
 
-TEMPLATES = (NO_POINTS, ONE_CLASS, UNTRAINED, UNTRAINED_UNSCALED, DIVERGED, DIVERGED_UNSCALED,
+TEMPLATES = (NO_POINTS, ONE_CLASS, UNTRAINED, UNTRAINED_UNSCALED, DIVERGED, DIVERGED_L2,
+             DIVERGED_UNSCALED, NEAR_BEST,
              BATCHNORM_GAP, BATCHNORM_GAP_SETTLED, WORKS_SEPARATED, UNSCALED_STUCK,
              UNSCALED_SLOW, FAR_STUCK, FAR_SLOW, OVERLAP, NOT_SEPARABLE, BARELY_MOVING,
              LEARNING_ACCURACY, LEARNING_LOSS, STUCK)
@@ -121,17 +126,22 @@ def diagnose(config: TrainConfig, xy: np.ndarray, labels: np.ndarray,
         cls = 1 if ones else 0
         return Caption(ONE_CLASS, {"n": n, "cls": cls, "other": 1 - cls})
     scale = points.scale if not (config.normalize or config.batchnorm) else None
+    rate = {"rate": f"{config.learning_rate:g}", "optimizer": _optimizer_name(config)}
+    # First, before "untrained": a run that diverged in its first epoch keeps epoch 0's
+    # weights. The trainer keeps the last finite epoch; the loss became infinite in the next.
+    if latest is not None and (latest.diverged or latest.epoch > 0 and not _finite(latest.loss)):
+        epoch = latest.epoch + 1 if latest.diverged else latest.epoch
+        if scale is not None and (scale.unscaled or scale.far):
+            return Caption(DIVERGED_UNSCALED, {"epoch": epoch, **rate, **scale.values()},
+                           FAILS, "fix-normalize")
+        if config.l2 > 0:
+            return Caption(DIVERGED_L2, {"epoch": epoch, "l2": f"{config.l2:g}", **rate}, FAILS)
+        return Caption(DIVERGED, {"epoch": epoch, **rate}, FAILS)
     if latest is None or latest.epoch == 0:
         if scale is not None and scale.unscaled:
             return Caption(UNTRAINED_UNSCALED, scale.values(), IDLE, "fix-normalize")
         return Caption(UNTRAINED, {"n": n, "n1": ones, "n0": n - ones})
     run = _Run.of(history, latest)
-    rate = {"rate": f"{config.learning_rate:g}", "optimizer": _optimizer_name(config)}
-    if latest.diverged or not _finite(latest.loss):
-        if scale is not None and (scale.unscaled or scale.far):
-            return Caption(DIVERGED_UNSCALED, {"epoch": latest.epoch, **rate, **scale.values()},
-                           FAILS, "fix-normalize")
-        return Caption(DIVERGED, {"epoch": latest.epoch, **rate}, FAILS)
     fit, predict = latest.accuracy, latest.eval_accuracy
     if predict is None:
         return Caption(UNTRAINED, {"n": n, "n1": ones, "n0": n - ones})
@@ -178,7 +188,11 @@ def diagnose(config: TrainConfig, xy: np.ndarray, labels: np.ndarray,
         a, span = fall
         return Caption(LEARNING_LOSS, {"a": _number(a), "b": _number(latest.eval_loss),
                                        "k": span, "acc": acc}, LEARNING)
-    return Caption(STUCK, {"acc": acc, "k": k, "loss": _number(latest.eval_loss),
+    # The flat stretch may be longer than the rows read: "255+" rather than a wrong "255".
+    steady = f"{k}+" if run.starts_after_first_row and k >= run.span else str(k)
+    if predict >= best - tolerance:  # slow but healthy: as good as one line gets
+        return Caption(NEAR_BEST, {"acc": acc, "best": _percent(best), "k": steady}, WORKS)
+    return Caption(STUCK, {"acc": acc, "k": steady, "loss": _number(latest.eval_loss),
                            "best": _percent(best)}, FAILS)
 
 
@@ -256,6 +270,12 @@ class _Run:
     accuracy: np.ndarray  # predict's (inference mode)
     loss: np.ndarray  # predict's
     first_w: tuple[float, float, float] | None  # w1, w2, b of the untrained model
+    starts_after_first_row: bool  # earlier rows exist that the tail leaves out
+
+    @property
+    def span(self) -> int:
+        """Epochs the rows read cover."""
+        return int(self.epoch[-1] - self.epoch[0]) if len(self.epoch) else 0
 
     @classmethod
     def of(cls, history: Mapping[str, np.ndarray], latest: EpochStats) -> _Run:
@@ -270,7 +290,7 @@ class _Run:
         first_w = None
         if end and epochs[0] == 0:
             first_w = tuple(float(history[c][0]) for c in ("w1", "w2", "b"))
-        return cls(tail("epoch"), tail("eval_accuracy"), tail("eval_loss"), first_w)
+        return cls(tail("epoch"), tail("eval_accuracy"), tail("eval_loss"), first_w, start > 0)
 
     def steady_epochs(self, now: float) -> int:
         """Epochs for which predict's accuracy has been ``now`` (within the recent rows)."""

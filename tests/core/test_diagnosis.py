@@ -17,8 +17,10 @@ from core.diagnosis import (
     BARELY_MOVING,
     BATCHNORM_GAP,
     DIVERGED,
+    DIVERGED_L2,
     DIVERGED_UNSCALED,
     LEARNING_ACCURACY,
+    NEAR_BEST,
     NO_POINTS,
     NOT_SEPARABLE,
     ONE_CLASS,
@@ -212,11 +214,38 @@ def test_a_diverged_run_says_the_rate_is_too_large():
     latest = stats(2, 0.5, 0.5, loss=float("nan"), diverged=True)
     caption = diagnose(TrainConfig(learning_rate=50.0), *FOUR, history, latest)
     assert caption.template == DIVERGED and caption.verdict == "fails"
-    assert caption.text() == ("The loss became infinite at epoch 2: a rate of 50 is too large "
+    # The trainer kept epoch 2's weights: the loss became infinite in epoch 3, as its error
+    # line says too.
+    assert caption.text() == ("The loss became infinite in epoch 3: a rate of 50 is too large "
                               "for SGD here; lower the rate.")
     unscaled = diagnose(TrainConfig(learning_rate=50.0), *THOUSANDS, history,
                         stats(2, 0.5, 0.5, loss=float("inf"), n=2000))
     assert unscaled.template == DIVERGED_UNSCALED and unscaled.next_fix == "fix-normalize"
+    with_l2 = diagnose(TrainConfig(learning_rate=1.5, l2=1.0), *FOUR, history, latest)
+    assert with_l2.template == DIVERGED_L2 and "L2 factor of 1" in with_l2.text()
+
+
+def test_a_run_that_diverges_in_its_first_epoch_says_so_not_press_space():
+    """It kept epoch 0's weights, and the caption said "press Space to train" (which would
+    only diverge again) under the error line."""
+    latest = stats(0, None, 0.5, diverged=True)
+    caption = diagnose(TrainConfig(learning_rate=1000.0), *FOUR, history_of([0.5]), latest)
+    assert caption.template == DIVERGED and "in epoch 1" in caption.text()
+
+
+def test_a_run_as_good_as_one_line_gets_is_not_called_a_failure():
+    """Noisy corners at 99.7% after 31,500 epochs, the best line about 100%: a red cross and
+    "stayed at 99.7% for 255 epochs", the length of the rows read rather than of the run."""
+    rng = np.random.default_rng(0)
+    xy = rng.normal(size=(1000, 2))
+    labels = (xy[:, 1] > 0).astype(int)
+    labels[:3] = 1 - labels[:3]  # three points on the wrong side: 99.7% at best
+    acc = np.full(2000, 0.997)
+    history = history_of(acc, eval_loss=np.full(2000, 0.05), w1=np.linspace(0.0, 3.0, 2000))
+    caption = diagnose(TrainConfig(), xy, labels, history, stats(1999, 0.997, 0.997, n=1000,
+                                                                 w=(0.1, 3.0), loss=0.05))
+    assert (caption.template, caption.verdict) in ((NEAR_BEST, "works"), (OVERLAP, "works"))
+    assert "255 epochs" not in caption.text()
 
 
 def test_learning_is_measured_over_the_recent_epochs_only():
