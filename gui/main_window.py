@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.bridge = TrainingBridge(self.dataset, config, self)
         self._latest: EpochStats | None = None
         self._points_dirty = False
+        self._passing = ""  # the trainer's last passing message in the status bar
         # scikit-learn fits off the GUI thread: 100,000 points take a noticeable moment.
         self._reference = BackgroundWorker("reference", self)
 
@@ -352,9 +353,16 @@ class MainWindow(QMainWindow):
 
     def _state_changed(self, state: TrainerState, message: str) -> None:
         self.status.show_state(state)
-        self.narrator.state_changed(state, message,
-                                    in_passing=lambda text: self.status.message(text, 10000))
+        if state in (TrainerState.BUILDING, TrainerState.TRAINING) \
+                and self.statusBar().currentMessage() == self._passing:
+            self.statusBar().clearMessage()  # "epoch limit reached" is over: a new run
+        self.narrator.state_changed(state, message, in_passing=self._say_in_passing)
         self._render_status()
+
+    def _say_in_passing(self, text: str) -> None:
+        """The trainer's passing news ("epoch limit reached"), until the next run starts."""
+        self._passing = text
+        self.status.message(text, 10000)
 
     def _render_status(self) -> None:
         running = self.bridge.running

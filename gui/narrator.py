@@ -8,6 +8,7 @@ the history's tail, so it runs at most four times a second, never per epoch.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from PyQt6.QtCore import QObject, QTimer
@@ -104,6 +105,10 @@ class Narrator(QObject):
             # on the points alone only once for them.
             snapshot = self._snapshot = self._dataset.snapshot()
         shown = cursor or self._metrics.latest  # looking back: that epoch's story
+        if cursor is None and shown is not None and self._metrics.stale:
+            # The points changed since this epoch trained: its fit figures describe other
+            # points, and set beside predict's new ones they would tell of a gap that is not.
+            shown = dataclasses.replace(shown, accuracy=None, loss=None)
         caption = diagnose(self._bridge.config, snapshot.xy, snapshot.labels,
                            self._metrics.history_columns_view(), shown)
         waiting = self._explaining == "waiting"

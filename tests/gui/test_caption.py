@@ -107,6 +107,26 @@ def test_a_scenario_is_explained_then_measured_and_the_limit_is_only_in_passing(
     assert "epoch limit" not in text and any(c.isdigit() for c in text)
     assert window.caption.verdict() in ("works", "fails")
     assert not window.caption.has_error()
+    # A reset starts something new: the passing news is over (it stayed into the next run).
+    qtbot.keyClick(window.plot, Qt.Key.Key_R)
+    qtbot.waitUntil(lambda: "epoch limit" not in window.statusBar().currentMessage(),
+                    timeout=10_000)
+
+
+def test_after_the_points_change_the_caption_does_not_set_old_fit_beside_new_predict(
+        qtbot, make_window):
+    """The question's run ends at fit 100%, predict 75%; a point added while paused is
+    predicted anew, but fit is the trained epoch's: "Fit says 100% but predict says 60%"
+    compared two model states (a review under Xvfb)."""
+    window = make_window()
+    press_scenario(qtbot, window, "Question: 4 points")
+    qtbot.waitUntil(lambda: window.caption.next_fix() == "fix-remove-batchnorm",
+                    timeout=60_000)
+    assert "Fit says 100%" in window.caption.text()
+    click(qtbot, window, 0.5, 0.5)  # a fifth point, class 1, while paused
+    qtbot.waitUntil(lambda: window.metrics.stale and window.metrics.latest.n_train == 5,
+                    timeout=30_000)
+    qtbot.waitUntil(lambda: "Fit says" not in window.caption.text(), timeout=5_000)
 
 
 def test_the_next_fix_button_applies_its_scenario_and_leaves_space_to_train(
