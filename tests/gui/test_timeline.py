@@ -45,6 +45,7 @@ def test_bracket_and_shift_left_step_back_through_recorded_epochs(qtbot, make_wi
     assert window.timeline.cursor == 26 and drawn_line_is(window, reported[26].line)
     # Nothing trained meanwhile: the model is still at epoch 30.
     assert window.bridge.trainer.epoch == 30 and not window.bridge.running
+    assert window.timeline.slider.pageStep() == 30 // 20  # a click in the groove: a 20th
 
 
 def test_the_figures_shown_are_the_epochs_own(qtbot, make_window):
