@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
-from PyQt6.QtGui import QMouseEvent
+from PyQt6.QtGui import QColor, QMouseEvent, QPalette
 from PyQt6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -22,8 +22,10 @@ from PyQt6.QtWidgets import (
 
 from core.dataset import DataSnapshot
 from core.geometry import clip_line, logit, probability_grid
+from core.readout import Reading, read_at
 from core.record import EpochStats
 from gui import style
+from gui.painted_text import PaintedText
 
 MAP_RESOLUTION = 160  # cells per side of the probability map
 GRAB_PIXELS = 10  # how close a press must be to a point to drag it
@@ -201,6 +203,18 @@ class PlotView(pg.PlotWidget):
         self._view_box.sigRangeChanged.connect(self._redraw_model)
         self._view_box.disableAutoRange()
         self.setRange(QRectF(-0.5, -0.5, 2.0, 2.0), padding=0)
+        # What the model says under the cursor, painted over the plot's bottom edge (a text
+        # that changes with every mouse move must never lay the window out again).
+        self.readout = PaintedText(wrap=True, parent=self.viewport())
+        self.readout.setAutoFillBackground(True)
+        # Over the x axis, where clicks add nothing; and clicks pass through it regardless.
+        self.readout.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        palette = self.readout.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(255, 255, 255, 215))
+        self.readout.setPalette(palette)
+        self.readout.hide()
+        self._hover_pos = QPointF()
+        self.scene().sigMouseMoved.connect(self._hovered)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         """Lay the legend out in two columns only where they fit. The plot item's minimum
@@ -209,6 +223,46 @@ class PlotView(pg.PlotWidget):
         if "_legend" in self.__dict__:  # pyqtgraph resizes once while constructing
             self._fit_legend()  # first: the plot item below is then sized with its new minimum
         super().resizeEvent(event)
+        if "readout" in self.__dict__:
+            lines = 2 * self.readout.fontMetrics().lineSpacing() + 4
+            self.readout.setGeometry(4, self.viewport().height() - lines - 4,
+                                     self.viewport().width() - 8, lines)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        self.readout.hide()
+        super().leaveEvent(event)
+
+    def reading_under(self, scene_pos: QPointF) -> Reading | None:
+        """What the model shown says at a scene position: of the point there (within
+        ``GRAB_PIXELS``), else of the place; None outside the data area or without a model."""
+        if self._stats is None or not self._view_box.sceneBoundingRect().contains(scene_pos):
+            return None
+        index = self.point_near(scene_pos)
+        if index is None:
+            where = self.to_view(scene_pos)
+            return read_at(self._stats.line, where.x(), where.y())
+        x, y = self._xy[index]
+        held_out = bool(len(self._held_out) == len(self._xy) and self._held_out[index])
+        return read_at(self._stats.line, float(x), float(y), int(self._labels[index]), held_out)
+
+    def _hovered(self, scene_pos: QPointF) -> None:
+        self._hover_pos = scene_pos
+        reading = self.reading_under(scene_pos)
+        if reading is None:
+            self.readout.hide()
+            return
+        self.readout.setText(self.reading_text(reading))
+        self.readout.show()
+
+    def reading_text(self, r: Reading) -> str:
+        """One or two lines: the point's (or place's) figures as predict computes them."""
+        model = self.tr("z = {0:.3g}, P(class 1) = {1:.3f}, so predict says class {2}").format(
+            r.z, r.probability, r.predicted)
+        if r.label is None:
+            return self.tr("at ({0:.3g}, {1:.3g}): {2}").format(r.x, r.y, model)
+        where = self.tr("held out") if r.held_out else self.tr("training")
+        return self.tr("point ({0:.3g}, {1:.3g}), class {2}, {3}: {4}; its loss {5:.3g}").format(
+            r.x, r.y, r.label, where, model, r.loss)
 
     def _fit_legend(self, settle: bool = True) -> bool:
         """Choose the legend's columns for the current width, and keep the plot at least as
@@ -316,6 +370,8 @@ class PlotView(pg.PlotWidget):
     def show_model(self, stats: EpochStats | None) -> None:
         self._stats = stats
         self._redraw_model()
+        if self.readout.isVisible():  # the model moved under a still cursor: read it again
+            self._hovered(self._hover_pos)
 
     def show_reference(self, line: tuple[float, float, float] | None, accuracy: float = 0.0
                        ) -> None:

@@ -1,0 +1,81 @@
+"""What the model says under the cursor: the numbers behind the map, and a point's own."""
+
+import math
+
+import numpy as np
+from PyQt6.QtCore import QEvent
+from PyQt6.QtWidgets import QApplication
+
+from core.readout import read_at
+from core.trainer import TrainerState
+
+
+def hover(qtbot, window, x, y):
+    """The mouse over data coordinates (x, y), as a person moves it."""
+    qtbot.mouseMove(window.plot.viewport(), window.plot.to_widget(x, y))
+
+
+def trained(qtbot, make_window, **config):
+    window = make_window(optimizer="sgd", learning_rate=0.5, epochs=10, **config)
+    window.bridge.start()
+    qtbot.waitUntil(lambda: window.bridge.state is TrainerState.PAUSED
+                    and window.metrics.latest.epoch == 10, timeout=60_000)
+    return window
+
+
+def test_between_points_it_gives_the_probability_and_the_class_there(qtbot, make_window):
+    window = trained(qtbot, make_window)
+    hover(qtbot, window, 0.5, 0.75)
+    qtbot.waitUntil(window.plot.readout.isVisible, timeout=5_000)
+    line = window.metrics.latest.line
+    here = window.plot.to_view(window.plot.mapToScene(window.plot.to_widget(0.5, 0.75)))
+    z = line[0] * here.x() + line[1] * here.y() + line[2]
+    p = 1 / (1 + math.exp(-z))
+    text = window.plot.readout.text()
+    assert text.startswith("at (")
+    assert f"P(class 1) = {p:.3f}" in text and f"predict says class {int(p > 0.5)}" in text
+
+
+def test_on_a_point_it_gives_its_label_set_output_and_loss(qtbot, make_window):
+    window = trained(qtbot, make_window)
+    hover(qtbot, window, 1.0, 0.0)  # class 0
+    qtbot.waitUntil(lambda: window.plot.readout.text().startswith("point"), timeout=5_000)
+    expected = read_at(window.metrics.latest.line, 1.0, 0.0, label=0)
+    text = window.plot.readout.text()
+    assert "class 0, training" in text
+    assert f"z = {expected.z:.3g}" in text and f"its loss {expected.loss:.3g}" in text
+    # The loss is Keras's binary cross-entropy for this one point.
+    assert np.isclose(expected.loss, -math.log(1 - expected.probability))
+
+
+def test_a_held_out_point_says_so(qtbot, make_window):
+    xy = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.5, 0.2], [0.5, 0.8]])
+    window = make_window(xy, np.array([0, 0, 1, 1, 0, 1]), test_split=0.5, seed=3)
+    mask = window.plot.held_out()
+    assert mask.any()
+    x, y = xy[np.flatnonzero(mask)[0]]
+    hover(qtbot, window, x, y)
+    qtbot.waitUntil(lambda: "held out" in window.plot.readout.text(), timeout=5_000)
+
+
+def test_leaving_the_plot_hides_it(qtbot, make_window):
+    window = trained(qtbot, make_window)
+    hover(qtbot, window, 0.5, 0.5)
+    qtbot.waitUntil(window.plot.readout.isVisible, timeout=5_000)
+    QApplication.sendEvent(window.plot, QEvent(QEvent.Type.Leave))  # the mouse went away
+    assert not window.plot.readout.isVisible()
+
+
+def test_under_a_still_cursor_it_follows_the_training(qtbot, make_window):
+    window = make_window(optimizer="sgd", learning_rate=0.5, epochs=0)
+    hover(qtbot, window, 1.0, 0.0)
+    qtbot.waitUntil(lambda: window.plot.readout.text().startswith("point"), timeout=5_000)
+    before = window.plot.readout.text()
+    window.bridge.start()
+    qtbot.waitUntil(lambda: window.metrics.latest.epoch > 20, timeout=60_000)
+    window.bridge.pause()
+    qtbot.waitUntil(lambda: window.bridge.state is TrainerState.PAUSED, timeout=10_000)
+    window.bridge.flush()
+    expected = read_at(window.metrics.latest.line, 1.0, 0.0, label=0)
+    assert window.plot.readout.text() != before
+    assert f"its loss {expected.loss:.3g}" in window.plot.readout.text()
