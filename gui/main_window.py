@@ -184,8 +184,7 @@ class MainWindow(QMainWindow):
         for title, actions in (
             (tr("&File"), (self.open_action, self.save_action, self.quit_action)),
             (tr("&Train"), (self.train_action, self.step_action, self.reset_action,
-                            self.new_seed_action, self.slower_action, self.faster_action,
-                            None, self.back_action, self.forward_action, self.live_action)),
+                            self.new_seed_action, self.slower_action, self.faster_action)),
             (tr("&Edit"), (self.undo_action, self.redo_action, self.clear_action,
                            *self.brush_actions.values())),
             (tr("&View"), (self.fit_action, self.log_epochs_action, self.reference_action,
