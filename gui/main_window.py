@@ -90,8 +90,8 @@ class MainWindow(QMainWindow):
         self.bridge.stateChanged.connect(self._state_changed)
         self.timeline.cursorChanged.connect(self._look_at)
         self.metrics.cursorCleared.connect(self.timeline.go_live)
-        self.timeline.back.clicked.connect(lambda: self._step_timeline(-1))
-        self.timeline.forward.clicked.connect(lambda: self._step_timeline(+1))
+        self.timeline.back.clicked.connect(self.back_action.trigger)
+        self.timeline.forward.clicked.connect(self.forward_action.trigger)
         self.dataset.subscribe(self._data_changed)
         self._connect_caption()
 

@@ -43,6 +43,8 @@ def test_bracket_and_shift_left_step_back_through_recorded_epochs(qtbot, make_wi
     assert "25" in window.timeline.label.text()
     key(qtbot, window, Qt.Key.Key_BracketRight)
     assert window.timeline.cursor == 26 and drawn_line_is(window, reported[26].line)
+    qtbot.mouseClick(window.timeline.back, Qt.MouseButton.LeftButton)  # ◀ does what [ does
+    assert window.timeline.cursor == 25
     # Nothing trained meanwhile: the model is still at epoch 30.
     assert window.bridge.trainer.epoch == 30 and not window.bridge.running
     assert window.timeline.slider.pageStep() == 30 // 20  # a click in the groove: a 20th
