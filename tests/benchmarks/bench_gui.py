@@ -16,29 +16,35 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SECONDS = 10.0
 
 
+def ready_window(app, dataset, config, pace):
+    """The real window on ``dataset``, shown, with TensorFlow loaded and the loop compiled
+    (benchmarks measure training, not start-up: bench_startup times that), and the list the
+    latest epoch of every report is appended to."""
+    from core.document import Document
+    from gui.main_window import MainWindow
+
+    window = MainWindow(Document(dataset), config, pace=pace)
+    window.show()
+    reports: list[int] = []
+    window.bridge.epochsReady.connect(lambda batches: reports.append(int(batches[-1].epoch[-1])))
+    window.bridge.prepare()
+    while not reports or window.bridge.trainer.state.value not in ("paused", "waiting"):
+        app.processEvents()
+        time.sleep(0.01)
+    return window, reports
+
+
 def measure(app, n_points: int) -> dict:
     from PyQt6.QtCore import QEvent, QObject, QTimer
 
     from core.config import TrainConfig
     from core.dataset import Dataset
-    from core.document import Document
     from gui.app import dispose_window
-    from gui.main_window import MainWindow
 
     rng = np.random.default_rng(0)
     xy = rng.integers(0, 2, size=(n_points, 2)) + rng.normal(scale=0.2, size=(n_points, 2))
-    window = MainWindow(Document(Dataset(xy, (xy[:, 1] > 0.5).astype(int))),
-                        TrainConfig(learning_rate=0.1), pace=None)  # the engine's full speed
-    window.show()
-    ready = []
-    window.bridge.epochsReady.connect(lambda batches: ready.append(int(batches[-1].epoch[-1])))
-    window.bridge.prepare()
-    # Measure training, not start-up: wait until TensorFlow is loaded and the loop compiled
-    # (bench_startup times that part).
-    settled = ("paused", "waiting")
-    while not ready or window.bridge.trainer.state.value not in settled:
-        app.processEvents()
-        time.sleep(0.01)
+    window, ready = ready_window(app, Dataset(xy, (xy[:, 1] > 0.5).astype(int)),
+                                TrainConfig(learning_rate=0.1), pace=None)  # full speed
 
     class PaintCounter(QObject):
         count = 0

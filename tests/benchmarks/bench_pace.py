@@ -18,19 +18,11 @@ def measure(app, pace: float) -> dict:
 
     from core.config import TrainConfig
     from core.dataset import Dataset
-    from core.document import Document
     from core.presets import make_preset
     from gui.app import dispose_window
-    from gui.main_window import MainWindow
+    from tests.benchmarks.bench_gui import ready_window
 
-    window = MainWindow(Document(Dataset(*make_preset("seed-4"))), TrainConfig(), pace=pace)
-    window.show()
-    reports: list[int] = []
-    window.bridge.epochsReady.connect(lambda batches: reports.append(int(batches[-1].epoch[-1])))
-    window.bridge.prepare()
-    while not reports or window.bridge.trainer.state.value != "paused":
-        app.processEvents()
-        time.sleep(0.01)
+    window, reports = ready_window(app, Dataset(*make_preset("seed-4")), TrainConfig(), pace)
     window.bridge.start()
     cpu, wall = time.process_time(), time.perf_counter()
     first = reports[-1]
