@@ -33,6 +33,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -116,6 +117,7 @@ class Trainer:
         self._running = False
         self._steps = 0
         self._pace: float | None = None
+        self._questions: list[tuple[Callable[[object], object], Future]] = []
         self._stop = False
         # Written by the training thread only; read by others for display.
         self.epoch = 0
@@ -221,6 +223,26 @@ class Trainer:
     def pace(self) -> float | None:
         return self._pace
 
+    def ask(self, question: Callable[[object], object]) -> Future:
+        """Run ``question(neuron)`` on the training thread with the live model (a
+        ``core.model.NeuronModel``), between chunks, and return its answer as a future.
+
+        TensorFlow objects never leave the thread, so this is how anyone else reads the real
+        model: the Predict panel's ``model.predict``, the weights the learning-rate finder
+        copies. The question must return plain values (NumPy arrays, numbers) and take
+        milliseconds: training waits for it. It runs once a model exists; when the trainer
+        stops first, the future is cancelled; an exception in it is the future's exception.
+        """
+        future: Future = Future()
+        self.prepare()
+        with self._cond:
+            if self._stop or self._state is TrainerState.ERROR:
+                future.cancel()
+                return future
+            self._questions.append((question, future))
+            self._cond.notify_all()
+        return future
+
     def stop(self, timeout: float = 10.0) -> None:
         """End the thread and wait for it (the current chunk is at most about one frame)."""
         with self._cond:
@@ -228,6 +250,9 @@ class Trainer:
             self._running = False
             self._cond.notify_all()
             thread = self._thread
+            questions, self._questions = self._questions, []
+        for _question, future in questions:
+            future.cancel()
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
         self._dataset.unsubscribe(self._on_data_changed)
@@ -258,7 +283,7 @@ class Trainer:
         wake it."""
 
         def ready() -> bool:
-            if self._stop or self._new_model or self._data_changed:
+            if self._stop or self._new_model or self._data_changed or self._questions:
                 return True
             if waiting_for_points:
                 return not self._running
@@ -310,6 +335,9 @@ class Trainer:
             with self._cond:
                 self._running = False
                 self._steps = 0
+                questions, self._questions = self._questions, []
+            for _question, future in questions:
+                future.cancel()
             self._publish(TrainerState.ERROR, self.error)
 
     def _loop(self) -> None:
@@ -327,6 +355,7 @@ class Trainer:
             config = orders.config
             waiting_for_points = False
             self._apply(orders, session, run)
+            self._answer_questions(session)
             if not (orders.running or orders.step):
                 self._publish(TrainerState.PAUSED)
                 continue
@@ -371,6 +400,18 @@ class Trainer:
         if orders.running:
             run.update(orders.run_request, config.epochs, self.epoch)
 
+    def _answer_questions(self, session: TrainingSession) -> None:
+        """Answer what was asked of the model (``ask``), now that the orders are applied."""
+        with self._cond:
+            questions, self._questions = self._questions, []
+        for question, future in questions:
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(question(session.engine.neuron))
+            except Exception as error:  # the asker's problem: it gets the exception
+                future.set_exception(error)
+
     def _paced(self, orders: _Orders, wanted: int) -> int:
         """How many of ``wanted`` epochs the pace allows now; 0 after sleeping until more are
         due (or an order came). A new run, model or pace counts from its first epoch."""
@@ -387,7 +428,8 @@ class Trainer:
         with self._cond:
             self._cond.wait_for(
                 lambda: self._stop or self._new_model or self._data_changed or not self._running
-                or self._run_request != orders.run_request or self._pace != orders.pace,
+                or self._run_request != orders.run_request or self._pace != orders.pace
+                or bool(self._questions),
                 self._clock.seconds_until_due(now, wanted))
         return 0
 

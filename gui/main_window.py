@@ -14,7 +14,7 @@ from functools import partial
 import numpy as np
 from PyQt6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PyQt6.QtGui import QActionGroup, QCloseEvent
-from PyQt6.QtWidgets import QMainWindow, QToolBar
+from PyQt6.QtWidgets import QMainWindow, QTabWidget, QToolBar
 
 from core.config import TrainConfig
 from core.dataset import DataSnapshot
@@ -66,8 +66,12 @@ class MainWindow(QMainWindow):
         self.controls.show_config(config, preset=document.preset)
         self.timeline = Timeline()
         self.caption = CaptionPanel()
+        # The charts share the right-hand column with the panels that explain the model.
+        self.panels = QTabWidget()
+        self.panels.setDocumentMode(True)
+        self.panels.addTab(self.metrics, self.tr("Charts"))
         self.setCentralWidget(central_widget(self.caption, self.controls, self.plot,
-                                             self.timeline, self.metrics))
+                                             self.timeline, self.panels))
         self.welcome = WelcomeOverlay(self.plot, settings)
         self.status = StatusLabels(self.statusBar())
         self.files = FileActions(self, document, self.status)
@@ -94,6 +98,7 @@ class MainWindow(QMainWindow):
         self.timeline.forward.clicked.connect(self.forward_action.trigger)
         self.dataset.subscribe(self._data_changed)
         self._connect_caption()
+        self._build_panels()
 
         self.fit_view()
         self.files.update_title()
@@ -367,6 +372,11 @@ class MainWindow(QMainWindow):
         running = self.bridge.running
         self.train_action.setText(self.tr("Pause") if running else self.tr("Train"))
         self.status.show_epoch(self._latest.epoch if self._latest else 0, running)
+
+    # --- panels beside the charts ----------------------------------------------------------------
+    def _build_panels(self) -> None:
+        """The tabs that explain the model. Each panel wires itself to the window's bridge,
+        plot and charts, so adding one is a line here."""
 
     # --- caption and help ------------------------------------------------------------------------
     def _build_help_menu(self) -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 
-from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from core.config import TrainConfig
 from core.dataset import Dataset
@@ -48,6 +50,7 @@ class TrainingBridge(QObject):
     epochsReady = pyqtSignal(list)  # list[EpochBatch], in order, since the last emission
     stateChanged = pyqtSignal(object, str)  # TrainerState, message
     _wake = pyqtSignal()  # emitted from the trainer thread; delivered queued
+    _answered = pyqtSignal(object, object, object)  # callback, answer, error: queued
 
     def __init__(self, dataset: Dataset, config: TrainConfig, parent: QObject | None = None):
         super().__init__(parent)
@@ -57,6 +60,7 @@ class TrainingBridge(QObject):
         self._woken = False
         self._throttle = Throttle(FRAME_MS, self.flush, self)
         self._wake.connect(self._throttle.request)
+        self._answered.connect(self._deliver_answer)
         self.trainer = Trainer(dataset, config, self._on_epochs, self._on_state,
                                on_long_lived_objects=keep_collections_short)
 
@@ -81,6 +85,22 @@ class TrainingBridge(QObject):
 
     def set_pace(self, epochs_per_second: float | None) -> None:
         self.trainer.set_pace(epochs_per_second)
+
+    def ask(self, question: Callable[[object], object],
+            on_answer: Callable[[object, BaseException | None], None]) -> Future:
+        """``Trainer.ask``, answered on the GUI thread: ``on_answer(answer, error)`` runs
+        there once the training thread has run ``question(neuron)`` (not at all when the
+        future is cancelled, e.g. the window closed first)."""
+        future = self.trainer.ask(question)
+
+        def done(future: Future) -> None:  # on the training thread (or here, if cancelled)
+            if future.cancelled():
+                return
+            error = future.exception()
+            self._answered.emit(on_answer, None if error else future.result(), error)
+
+        future.add_done_callback(done)
+        return future
 
     def set_config(self, config: TrainConfig) -> bool:
         return self.trainer.set_config(config)
@@ -124,6 +144,11 @@ class TrainingBridge(QObject):
             self._wake.emit()
 
     # --- GUI thread side -------------------------------------------------------------------
+    @pyqtSlot(object, object, object)
+    def _deliver_answer(self, on_answer: Callable[[object, BaseException | None], None],
+                        answer: object, error: BaseException | None) -> None:
+        on_answer(answer, error)
+
     def flush(self) -> None:
         """Deliver everything pending now (also called directly by tests and on close)."""
         with self._lock:
