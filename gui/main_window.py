@@ -265,6 +265,22 @@ class MainWindow(QMainWindow):
         self.narrator.scenario_started(scenario_explanation(scenario))
         self._render_status()
 
+    def apply_changes(self, changes: dict[str, object], restart: bool) -> None:
+        """Apply settings a panel proposes (a coach's fix, the finder's rate, start weights
+        picked on the landscape) as if typed into the controls. ``restart``: build the model
+        anew from epoch 0 and train (a fix that needs a fresh start, e.g. after divergence);
+        otherwise the settings apply to the running model as the controls' would."""
+        config = self.bridge.config.with_changes(**changes)
+        self.controls.show_config(config, preset=self.document.preset)
+        if restart:
+            self.timeline.go_live()
+            self.bridge.restart(config)
+            self._render_points()
+        else:
+            self._config_edited(config)
+        self.narrator.request()
+        self._render_status()
+
     def fit_view(self) -> None:
         """Fit the view to the points the document holds now, even when their redraw is
         still queued (right after loading a file, a preset or a scenario)."""
