@@ -309,3 +309,31 @@ def test_a_paced_run_takes_the_wall_time_of_its_pace_and_pauses_at_once(make_tra
     trainer.pause()
     assert trainer.wait_until_settled(0.9)  # woken from its sleep, not after the second
     assert trainer.epoch == 11 and trainer.state is TrainerState.PAUSED
+
+
+def test_ask_answers_with_the_live_model_between_epochs_even_at_a_slow_pace(make_trainer):
+    """What the Predict panel and the finder rely on: a question runs on the training thread
+    with the model as trained so far (its predict equals the reported line's probability), is
+    answered at once while a slow pace sleeps, and is cancelled, not left hanging, on stop."""
+    import concurrent.futures
+
+    xy, labels = make_preset("seed-4")
+    trainer, rec = make_trainer(Dataset(xy, labels), optimizer="sgd", learning_rate=0.5)
+    trainer.step()
+    _wait(lambda: rec.epochs()[-1:] == [1])
+    answer = trainer.ask(lambda neuron: neuron.keras_model.predict(xy, verbose=0))
+    probabilities = answer.result(timeout=30).reshape(-1)
+    a, b, c = rec.last.line
+    expected = 1 / (1 + np.exp(-(a * xy[:, 0] + b * xy[:, 1] + c)))
+    assert np.allclose(probabilities, expected, atol=1e-5)  # float32 model vs float64 line
+
+    trainer.set_pace(0.2)  # one epoch every 5 s: the thread sleeps between them
+    trainer.start()
+    _wait(lambda: trainer.state is TrainerState.TRAINING)
+    assert trainer.ask(lambda neuron: 42).result(timeout=2) == 42  # woken, not after 5 s
+
+    failing = trainer.ask(lambda neuron: 1 / 0)
+    assert isinstance(failing.exception(timeout=5), ZeroDivisionError)
+    trainer.stop()
+    with pytest.raises(concurrent.futures.CancelledError):
+        trainer.ask(lambda neuron: 1).result(timeout=1)
