@@ -11,6 +11,7 @@ such as the learning rate following the optimizer's default, is a method here
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import asdict, dataclass, replace
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad")
@@ -26,11 +27,16 @@ EPOCH_LIMIT_RANGE = (0, 10**9)  # 0 = until paused
 L2_RANGE = (0.0, 10.0)
 SEED_RANGE = (0, 2**31 - 1)  # a signed 32-bit int: every seed API and input box takes it
 TEST_SPLIT_RANGE = (0.0, 0.9)  # at least a tenth of the points stays for training
+# Start weights (picked on the loss landscape or given with --start-weights) stay within this
+# of 0: far beyond it every point's sigmoid is saturated in float32 and nothing would train.
+START_WEIGHT_LIMIT = 1e4
 
 # Settings that change the Keras model's structure or its initial state: changing one of these
-# means a new model (new weights). Everything else is applied to the running model.
+# means a new model (new weights). Everything else is applied to the running model. Start
+# weights are initial state, not structure: the compiled loop of a model with the same layers
+# is reused (``model_structure`` keys it), only the weights copied in differ.
 STRUCTURE_FIELDS = ("optimizer", "batchnorm", "normalize", "l2")  # layers / compiled graph
-REBUILD_FIELDS = (*STRUCTURE_FIELDS, "seed")
+REBUILD_FIELDS = (*STRUCTURE_FIELDS, "seed", "start_weights")
 
 
 class ConfigError(ValueError):
@@ -48,8 +54,17 @@ class TrainConfig:
     l2: float = 0.0
     seed: int = 0
     test_split: float = 0.0
+    # The Dense kernel (w1, w2) to start from instead of the seed's Glorot draw (the bias starts
+    # at 0, as Keras's does); None: the seed's. Kept when the optimizer changes, so Adam and
+    # SGD can start from one point and their paths be compared on the loss landscape.
+    start_weights: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
+        weights = self.start_weights
+        if isinstance(weights, (list, tuple)) and all(
+                isinstance(v, numbers.Real) and not isinstance(v, bool) for v in weights):
+            # JSON gives a list, NumPy its own floats: one form, so configs compare equal
+            object.__setattr__(self, "start_weights", tuple(float(v) for v in weights))
         problems = self.problems()
         if problems:
             raise ConfigError(problems[0])
@@ -65,6 +80,7 @@ class TrainConfig:
         out += _check_range("L2 factor", self.l2, L2_RANGE)
         out += _check_int("seed", self.seed, *SEED_RANGE)
         out += _check_range("test split", self.test_split, TEST_SPLIT_RANGE)
+        out += _check_start_weights(self.start_weights)
         return out
 
     def with_changes(self, **changes: object) -> TrainConfig:
@@ -99,6 +115,18 @@ def _check_range(
         return [f"{name} must be a finite number, not {value!r}"]
     if value > high or value < low or (low_open and value <= 0):
         return [f"{name} must be between {low:g} and {high:g}, not {value:g}"]
+    return []
+
+
+def _check_start_weights(weights: object) -> list[str]:
+    if weights is None:
+        return []
+    if not isinstance(weights, tuple) or len(weights) != 2:
+        return [f"start weights must be two numbers (w1, w2), not {weights!r}"]
+    for value in weights:
+        problems = _check_range("a start weight", value, (-START_WEIGHT_LIMIT, START_WEIGHT_LIMIT))
+        if problems:
+            return problems
     return []
 
 

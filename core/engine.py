@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
-from core.geometry import BatchNormParams, fold_line
+from core.geometry import BatchNormParams, fold_line, input_map
 from core.keras_private import learning_rate_variable, mark_padding
 from core.model import NeuronModel
 from core.record import MEASURED_FIELDS, EpochBatch
@@ -386,23 +386,28 @@ class Engine:
     def _batch(self, epochs: np.ndarray, rows: np.ndarray, data: EngineData, diverged: bool,
                trained: bool = True) -> EpochBatch:
         """Rows of the compiled loop as the record's columns, with the boundary lines folded
-        into data coordinates (inference mode, and BatchNormalization's training mode)."""
+        into data coordinates (inference mode, and BatchNormalization's training mode) and the
+        Dense layer's input map (inference mode)."""
         columns = {name: rows[:, part] if part.stop - part.start > 1 else rows[:, part.start]
                    for name, part in _LAYOUT.items()}
         norm = self.neuron.norm_stats() or (None, None)
         bn_layer = self.neuron.batchnorm
-        train_line = None
-        if bn_layer is None:
-            line = fold_line(columns["w"], columns["b"], *norm)
-        else:
-            def folded(mean: str, variance: str) -> np.ndarray:
-                bn = BatchNormParams(columns["bn_gamma"], columns["bn_beta"], columns[mean],
-                                     columns[variance], bn_layer.epsilon)
-                return fold_line(columns["w"], columns["b"], *norm, batchnorm=bn)
 
-            line = folded("bn_moving_mean", "bn_moving_variance")
-            if trained:
-                train_line = folded("bn_batch_mean", "bn_batch_variance")
+        def batchnorm(mean: str, variance: str) -> BatchNormParams | None:
+            if bn_layer is None:
+                return None
+            return BatchNormParams(columns["bn_gamma"], columns["bn_beta"], columns[mean],
+                                   columns[variance], bn_layer.epsilon)
+
+        inference = batchnorm("bn_moving_mean", "bn_moving_variance")
+        line = fold_line(columns["w"], columns["b"], *norm, batchnorm=inference)
+        input_scale, input_shift = input_map(columns["w"].shape, *norm, batchnorm=inference)
+        train_line = None
+        if bn_layer is not None and trained:
+            train_line = fold_line(columns["w"], columns["b"], *norm,
+                                   batchnorm=batchnorm("bn_batch_mean", "bn_batch_variance"))
         figures = {f.name: columns[f.name] for f in MEASURED_FIELDS}
-        return EpochBatch(epochs, {**figures, "line": line, "train_line": train_line},
+        derived = {"line": line, "train_line": train_line, "input_scale": input_scale,
+                   "input_shift": input_shift}
+        return EpochBatch(epochs, {**figures, **derived},
                           n_train=data.n_train, n_test=data.n_test, diverged=diverged)

@@ -23,6 +23,30 @@ class BatchNormParams:
     epsilon: float
 
 
+def input_map(
+    shape: tuple[int, ...],
+    norm_mean: np.ndarray | None = None,
+    norm_variance: np.ndarray | None = None,
+    batchnorm: BatchNormParams | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(scale, shift), each of ``shape`` (..., 2): the Dense layer's input is
+    ``scale * (x, y) + shift`` per feature, the input layers folded (inference mode when
+    ``batchnorm`` holds moving statistics). Identity without input layers."""
+    scale = np.ones(shape, np.float64)
+    shift = np.zeros(shape, np.float64)
+    if norm_mean is not None and norm_variance is not None:
+        s = np.maximum(np.sqrt(np.asarray(norm_variance, np.float64)), NORMALIZATION_EPSILON)
+        scale = scale / s
+        shift = (shift - np.asarray(norm_mean, np.float64)) / s
+    if batchnorm is not None:
+        g = np.asarray(batchnorm.gamma, np.float64) / np.sqrt(
+            np.asarray(batchnorm.variance, np.float64) + batchnorm.epsilon
+        )
+        scale = scale * g
+        shift = (shift - np.asarray(batchnorm.mean, np.float64)) * g + batchnorm.beta
+    return scale, shift
+
+
 def fold_line(
     kernel: np.ndarray,
     bias: np.ndarray,
@@ -37,18 +61,7 @@ def fold_line(
     """
     kernel = np.asarray(kernel, dtype=np.float64)
     bias = np.asarray(bias, dtype=np.float64)
-    scale = np.ones_like(kernel)
-    offset = np.zeros_like(kernel)
-    if norm_mean is not None and norm_variance is not None:
-        s = np.maximum(np.sqrt(np.asarray(norm_variance, np.float64)), NORMALIZATION_EPSILON)
-        scale = scale / s
-        offset = (offset - np.asarray(norm_mean, np.float64)) / s
-    if batchnorm is not None:
-        g = np.asarray(batchnorm.gamma, np.float64) / np.sqrt(
-            np.asarray(batchnorm.variance, np.float64) + batchnorm.epsilon
-        )
-        scale = scale * g
-        offset = (offset - np.asarray(batchnorm.mean, np.float64)) * g + batchnorm.beta
+    scale, offset = input_map(kernel.shape, norm_mean, norm_variance, batchnorm)
     a = kernel * scale
     c = np.sum(kernel * offset, axis=-1) + bias
     return np.concatenate([a, c[..., None]], axis=-1)

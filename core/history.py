@@ -14,7 +14,7 @@ import numpy as np
 from core.record import EpochBatch, EpochStats, history_columns
 
 COLUMNS = history_columns()  # epoch and the record's figures: loss, ..., w1, w2, b, line1, ...
-DEFAULT_MAX_ROWS = 1 << 17  # 16 columns of float64: about 17 MB
+DEFAULT_MAX_ROWS = 1 << 17  # 20 columns of float64: about 22 MB
 
 
 class EpochHistory:

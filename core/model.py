@@ -104,10 +104,16 @@ def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimize
     return classes[name](learning_rate=learning_rate)
 
 
+def _kernel_initializer(config: TrainConfig) -> keras.initializers.Initializer:
+    """The seed's Glorot draw (Keras's default for Dense), or the start weights picked."""
+    if config.start_weights is None:
+        return keras.initializers.GlorotUniform(seed=config.seed)
+    return keras.initializers.Constant(np.asarray(config.start_weights, np.float32)[:, None])
+
+
 def build_model(config: TrainConfig) -> NeuronModel:
-    """Build and compile the model; the config's seed fixes the initial weights, so a run is
-    reproducible from its settings alone."""
-    seed = config.seed
+    """Build and compile the model; the config's seed (or its start weights) fixes the initial
+    weights, so a run is reproducible from its settings alone."""
     layers: list[keras.layers.Layer] = [keras.Input(shape=(2,))]
     normalization = batchnorm = None
     if config.normalize:
@@ -119,7 +125,7 @@ def build_model(config: TrainConfig) -> NeuronModel:
     dense = keras.layers.Dense(
         1,
         activation="sigmoid",
-        kernel_initializer=keras.initializers.GlorotUniform(seed=seed),
+        kernel_initializer=_kernel_initializer(config),
         kernel_regularizer=keras.regularizers.L2(config.l2) if config.l2 > 0 else None,
     )
     layers.append(dense)

@@ -27,9 +27,14 @@ Line = tuple[float, float, float]  # a*x + b*y + c = 0 in data coordinates
 MEASURED, DERIVED, BOOKKEEPING = "measured", "derived", "bookkeeping"
 
 
-def _figure(source: str, width: int = 1, optional: bool = False) -> Any:
-    """A record field: ``width`` numbers per epoch; ``optional`` ones may be missing (None)."""
-    return field(metadata={"source": source, "width": width, "optional": optional})
+def _figure(source: str, width: int = 1, optional: bool = False, may_omit: bool = False) -> Any:
+    """A record field: ``width`` numbers per epoch; ``optional`` ones may be missing (None).
+    ``may_omit``: a figure added later, which a record or batch made without it (older code,
+    hand-made test records) leaves missing; it defaults to None, so it must be optional."""
+    metadata = {"source": source, "width": width, "optional": optional or may_omit}
+    if may_omit:
+        return field(default=None, metadata=metadata)
+    return field(metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,12 @@ class EpochStats:
     n_train: int = _figure(BOOKKEEPING)
     n_test: int = _figure(BOOKKEEPING)
     diverged: bool = _figure(BOOKKEEPING)
+    # What the Dense layer sees, per feature: input_scale * (x, y) + input_shift, in inference
+    # mode (Normalization and BatchNormalization's moving statistics folded; (1, 1) and (0, 0)
+    # without them). The loss landscape is drawn in the Dense layer's own (w1, w2) space, so it
+    # needs the points as the Dense layer gets them, without the model.
+    input_scale: tuple[float, float] | None = _figure(DERIVED, width=2, may_omit=True)
+    input_shift: tuple[float, float] | None = _figure(DERIVED, width=2, may_omit=True)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready: non-finite numbers become None (JSON has no NaN)."""
@@ -99,6 +110,10 @@ class EpochBatch:
     diverged: bool = False
 
     def __post_init__(self) -> None:
+        omitted = {f.name: None for f in PER_EPOCH_FIELDS
+                   if f.default is None and f.name not in self.columns}
+        if omitted:  # figures a record may leave out (see ``_figure``): missing
+            object.__setattr__(self, "columns", {**self.columns, **omitted})
         missing = {f.name for f in PER_EPOCH_FIELDS} ^ set(self.columns)
         if missing:
             raise ValueError(f"epoch columns do not match the record: {sorted(missing)}")

@@ -224,11 +224,13 @@ class ControlsPanel(QWidget):
 
     def draw_new_seed(self) -> int:
         """Draw a seed never shown before (at random) and apply it like a typed one: a new
-        model from it. Reset keeps the seed, so it repeats a start; this gives another."""
+        model from it. Reset keeps the seed, so it repeats a start; this gives another, so it
+        also forgets start weights picked on the loss landscape."""
         low, high = SEED_RANGE
         seed = self.seed.value()
         while seed == self.seed.value():
             seed = secrets.randbelow(high - low + 1) + low
+        self._config = self._config.with_changes(start_weights=None)
         self.seed.setValue(seed)
         return seed
 
