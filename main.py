@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"neuron-lab: error: {error}", file=sys.stderr)
         return 2
+    if options.find_lr:
+        from core.lr_finder_cli import run_finder
+
+        return run_finder(options)
     if options.headless:
         from core.headless import run
 

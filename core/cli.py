@@ -45,6 +45,7 @@ class Options:
     screenshot: Path | None
     quiet: bool
     scenario: str | None = None  # the scenario's name when --scenario chose the run
+    find_lr: bool = False  # --find-lr: sweep the learning rate, print a suggestion, exit
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,10 +81,19 @@ def build_parser() -> argparse.ArgumentParser:
                              "button does")
     parser.add_argument("--test-split", type=float, default=_DEFAULTS.test_split,
                         help="held-out fraction (default %(default)s)")
+    parser.add_argument("--start-weights", type=_weight_pair, metavar="W1,W2",
+                        help="start the Dense kernel here instead of the seed's draw (the "
+                             "bias starts at 0; write --start-weights=-1,2 when W1 is "
+                             "negative); a question scenario resets it")
     parser.add_argument("--json", type=Path, metavar="OUT", help="headless: write all figures")
     parser.add_argument("--screenshot", type=Path, metavar="OUT.png",
                         help="render the window offscreen after training and save it")
     parser.add_argument("--quiet", action="store_true", help="headless: no per-epoch lines")
+    parser.add_argument("--find-lr", action="store_true",
+                        help="headless: instead of training, sweep the learning rate "
+                             "exponentially on the initial model (the LR range test), print "
+                             "the suggested rate and exit (status 0; 1 when no rate can be "
+                             "suggested); --json OUT writes the sweep")
     return parser
 
 
@@ -93,6 +103,10 @@ def parse(argv: list[str]) -> Options:
     trains_alone = headless or args.screenshot is not None  # no one there to press Pause
     if args.json and not headless:
         raise UsageError("--json needs --headless")
+    if args.find_lr and not headless:
+        raise UsageError("--find-lr needs --headless (the window has a Rate finder tab)")
+    if args.find_lr and args.screenshot is not None:
+        raise UsageError("--find-lr does not train, so there is nothing to screenshot")
     config = _config(args, trains_alone)
     scenario = SCENARIOS[args.scenario] if args.scenario else None
     if scenario is not None:
@@ -127,7 +141,7 @@ def parse(argv: list[str]) -> Options:
         if out is not None and out.is_dir():
             raise UsageError(f"{out}: is a folder, not a file name")
     return Options(config, xy, labels, source, path, headless, args.json, args.screenshot,
-                   args.quiet, scenario.name if scenario else None)
+                   args.quiet, scenario.name if scenario else None, args.find_lr)
 
 
 def _config(args: argparse.Namespace, trains_alone: bool) -> TrainConfig:
@@ -139,8 +153,17 @@ def _config(args: argparse.Namespace, trains_alone: bool) -> TrainConfig:
     return _checked(lambda: TrainConfig(
         optimizer=args.optimizer, learning_rate=learning_rate, batch_size=args.batch_size,
         epochs=epochs, batchnorm=args.batchnorm, normalize=args.normalize, l2=args.l2,
-        seed=args.seed, test_split=args.test_split,
+        seed=args.seed, test_split=args.test_split, start_weights=args.start_weights,
     ))
+
+
+def _weight_pair(text: str) -> tuple[float, float]:
+    """``--start-weights 0.5,-2``: two numbers separated by a comma."""
+    try:
+        w1, w2 = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected two numbers W1,W2, not '{text}'") from None
+    return w1, w2
 
 
 def _checked(make: Callable[[], TrainConfig]) -> TrainConfig:

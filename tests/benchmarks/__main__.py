@@ -6,7 +6,14 @@ Pass names to run a subset: ``python -m tests.benchmarks engine startup``.
 import json
 import sys
 
-from tests.benchmarks import bench_engine, bench_gui, bench_memory, bench_pace, bench_startup
+from tests.benchmarks import (
+    bench_engine,
+    bench_gui,
+    bench_lr_finder,
+    bench_memory,
+    bench_pace,
+    bench_startup,
+)
 
 BENCHMARKS = {
     "engine": bench_engine.main,
@@ -14,6 +21,7 @@ BENCHMARKS = {
     "gui": bench_gui.main,
     "memory": bench_memory.main,
     "pace": bench_pace.main,
+    "lr_finder": bench_lr_finder.main,
 }
 
 if __name__ == "__main__":
