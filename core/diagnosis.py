@@ -29,6 +29,9 @@ from core.record import EpochStats
 WORKS, FAILS, LEARNING, IDLE = "works", "fails", "learning", "idle"
 TAIL_ROWS = 256  # "recent" epochs: what the caption's trends are measured over
 BN_MOMENTUM = 0.99  # keras.layers.BatchNormalization's default, which core.model uses
+# Fit and predict accuracies further apart than this, with BatchNormalization on, are its gap:
+# more than a point of percentage, so one of the question's 4 points (25%) or a few of 100.
+BN_GAP = 0.015
 BARELY_MOVED = 0.1  # largest change of a weight since epoch 0 that counts as "barely moved"
 MIN_EPOCHS = 5  # before this many epochs no trend is judged
 SCALE_RATIO = 20.0  # one feature spanning this many times the other's range is "unscaled"
@@ -145,7 +148,7 @@ def diagnose(config: TrainConfig, xy: np.ndarray, labels: np.ndarray,
     fit, predict = latest.accuracy, latest.eval_accuracy
     if predict is None:
         return Caption(UNTRAINED, {"n": n, "n1": ones, "n0": n - ones})
-    if config.batchnorm and fit is not None and abs(fit - predict) > 0.015:
+    if config.batchnorm and fit is not None and abs(fit - predict) > BN_GAP:
         steps = latest.epoch * math.ceil(max(latest.n_train, 1) / config.batch_size)
         share = 1.0 - BN_MOMENTUM ** steps
         values = {"fit": _percent(fit), "predict": _percent(predict)}
@@ -215,18 +218,21 @@ class _Points:
 
     @classmethod
     def of(cls, xy: np.ndarray, labels: np.ndarray) -> _Points:
-        last = _last_points[0] if _last_points else None
-        if last is not None and last.given[0] is xy and last.given[1] is labels:
-            return last
+        for last in _last_points:
+            if last.given[0] is xy and last.given[1] is labels:
+                return last
         given = (xy, labels)
         xy = np.asarray(xy, dtype=float).reshape(-1, 2)
         labels = np.asarray(labels).reshape(-1)
         points = cls(given, xy, labels, len(labels), int(np.count_nonzero(labels)),
                      _Scale.of(xy) if len(labels) else None)
-        _last_points[:] = [points]
+        _last_points[:] = [points, *_last_points[:KEPT_POINT_SETS - 1]]
         return points
 
 
+# The caption and the coach each keep their own copy of the window's points: one cached set
+# each, so they do not work out the same points' figures again in turn.
+KEPT_POINT_SETS = 2
 _last_points: list[_Points] = []
 
 
@@ -271,6 +277,8 @@ class _Run:
     loss: np.ndarray  # predict's
     first_w: tuple[float, float, float] | None  # w1, w2, b of the untrained model
     starts_after_first_row: bool  # earlier rows exist that the tail leaves out
+    first_loss: float | None = None  # predict's loss of the untrained model
+    norm: np.ndarray = field(default_factory=lambda: np.empty(0))  # |w| over the tail
 
     @property
     def span(self) -> int:
@@ -287,10 +295,12 @@ class _Run:
             column = history.get(name)
             return np.empty(0) if column is None else np.asarray(column[start:end], float)
 
-        first_w = None
+        first_w = first_loss = None
         if end and epochs[0] == 0:
             first_w = tuple(float(history[c][0]) for c in ("w1", "w2", "b"))
-        return cls(tail("epoch"), tail("eval_accuracy"), tail("eval_loss"), first_w, start > 0)
+            first_loss = float(history["eval_loss"][0]) if "eval_loss" in history else None
+        return cls(tail("epoch"), tail("eval_accuracy"), tail("eval_loss"), first_w, start > 0,
+                   first_loss, np.hypot(tail("w1"), tail("w2")))
 
     def steady_epochs(self, now: float) -> int:
         """Epochs for which predict's accuracy has been ``now`` (within the recent rows)."""

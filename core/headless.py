@@ -1,4 +1,9 @@
-"""``python main.py --headless``: train without a window, print a line per epoch, write JSON."""
+"""``python main.py --headless``: train without a window, print a line per epoch, write JSON.
+
+After training, the coach (``core.coach``) looks at the run as the window's Coach tab does,
+with scikit-learn's LogisticRegression on the same points as its yardstick: each advice is one
+line (with the command-line flags of its fix) and ``--json`` carries them under ``"advice"``.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,11 @@ import time
 from typing import TextIO
 
 from core.cli import Options
+from core.coach import Advice, advise
 from core.dataset import Dataset
+from core.history import COLUMNS, EpochHistory
 from core.record import EpochBatch, EpochStats
+from core.reference import logistic_regression
 from core.trainer import Trainer, TrainerState
 
 MAX_LINES = 60  # long runs print about this many epoch lines
@@ -34,9 +42,11 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     config = options.config
     dataset = Dataset(options.xy, options.labels)
     history: list[EpochStats] = []
+    columns = EpochHistory()  # what the coach reads, as in the window
     every = max(1, config.epochs // MAX_LINES)
 
     def on_epochs(batch: EpochBatch) -> None:
+        columns.add(batch)
         for stats in batch:
             if history and history[-1].epoch == stats.epoch:
                 history[-1] = stats  # a re-evaluation of the same epoch replaces it
@@ -71,6 +81,10 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     if diverged:
         print(f"neuron-lab: {messages[-1] if messages else 'diverged'}", file=sys.stderr)
     trained = history[-1].epoch if history else 0
+    reference = logistic_regression(options.xy, options.labels)
+    advice = advise(config, options.xy, options.labels,
+                    {name: columns.column(name) for name in COLUMNS},
+                    history[-1] if history else None, reference)
     if options.json_path is not None:
         report = {
             "config": config.to_dict(),
@@ -79,6 +93,10 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
             "epochs": [s.to_dict() for s in history if s.epoch > 0],
             "final": history[-1].to_dict() if history else None,
             "diverged": diverged,
+            "reference": None if reference is None else {
+                "name": reference.name, "c": reference.c, "accuracy": reference.accuracy,
+                "line": reference.line},
+            "advice": [a.to_dict() for a in advice],
             "train_seconds": seconds,
             "epochs_per_second": trained / seconds if seconds > 0 else None,
         }
@@ -90,4 +108,22 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     if not options.quiet:
         rate = trained / seconds if seconds > 0 else float("nan")
         print(f"trained {trained} epochs in {seconds:.2f} s ({rate:.0f} epochs/s)", file=out)
+        for item in advice:
+            print(format_advice(item), file=out)
     return 0
+
+
+def format_advice(advice: Advice) -> str:
+    """``advice CODE: sentence (fix: --flags)``; the fix as the flags that apply it."""
+    text = f"advice {advice.code}: {advice.message()}"
+    flags = []
+    for name, value in advice.fix.items():
+        flag = "--" + _FLAGS.get(name, name).replace("_", "-")
+        if isinstance(value, bool):
+            flags.append(flag if value else f"without {flag}")
+        else:
+            flags.append(f"{flag} {value:g}" if isinstance(value, float) else f"{flag} {value}")
+    return text + (f" (fix: {' '.join(flags)})" if flags else "")
+
+
+_FLAGS = {"learning_rate": "lr"}  # TrainConfig fields whose flag has another name

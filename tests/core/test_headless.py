@@ -1,5 +1,6 @@
 """The question's scenarios, end to end through ``main.py --headless --json``."""
 
+import io
 import json
 import subprocess
 import sys
@@ -102,3 +103,28 @@ def test_bad_csv_exit_2_names_line(tmp_path):
     done = subprocess.run([sys.executable, "main.py", "--headless", "--data", str(bad)],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "bad.csv:3: y is not a number" in done.stderr
+
+
+def test_the_coachs_advice_is_printed_and_in_the_json(tmp_path):
+    """The question's 2000 points: one line naming the cause and the flag that fixes it, and
+    ``advice`` in the report with the fix as the settings it changes."""
+    out = tmp_path / "run.json"
+    printed = io.StringIO()
+    assert run(parse(["--headless", "--scenario", "question-2000", "--json", str(out)]),
+               printed) == 0
+    lines = [line for line in printed.getvalue().splitlines() if line.startswith("advice ")]
+    assert lines == ["advice unscaled-inputs: x spans 0–999 while y spans 0–1: the sigmoid "
+                     "saturates and gradient descent crawls. Normalize the inputs. "
+                     "(fix: --normalize)"]
+    report = json.loads(out.read_text())
+    message = lines[0].removeprefix("advice unscaled-inputs: ").removesuffix(
+        " (fix: --normalize)")
+    assert report["advice"] == [{"code": "unscaled-inputs", "message": message,
+                                 "fix": {"normalize": True}}]
+    assert report["reference"]["name"] == "LogisticRegression"
+    assert report["reference"]["c"] == 1.0 and report["reference"]["accuracy"] == 1.0
+
+
+def test_a_run_that_works_has_no_advice(tmp_path):
+    report = headless(tmp_path, "--preset", "seed-4", "--scenario", "fix-sgd", "--seed", "4")
+    assert report["final"]["eval_accuracy"] == 1.0 and report["advice"] == []

@@ -148,7 +148,7 @@ def test_nothing_is_clipped_at_900_by_600_with_every_entry_listed(qtbot, make_wi
     window.reference_action.trigger()  # L: scikit-learn's line
     with qtbot.waitSignal(window.bridge.epochsReady, timeout=60_000):
         window.bridge.step()
-    texts = ("held out (test)", "training-mode line (BatchNorm)", "scikit-learn")
+    texts = ("held out (test)", "training-mode line (BatchNorm)", "LogisticRegression (C=1)")
     qtbot.waitUntil(lambda: all(any(t in s for s in legend_texts(window)) for t in texts),
                     timeout=30_000)
     qtbot.waitUntil(lambda: window.size() == QSize(900, 600))
