@@ -12,9 +12,9 @@ import sys
 from functools import partial
 
 import numpy as np
-from PyQt6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PyQt6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QActionGroup, QCloseEvent
-from PyQt6.QtWidgets import QMainWindow, QTabWidget, QToolBar
+from PyQt6.QtWidgets import QFrame, QMainWindow, QScrollArea, QTabWidget, QToolBar, QWidget
 
 from core.config import TrainConfig
 from core.dataset import DataSnapshot
@@ -29,20 +29,26 @@ from gui import style
 from gui.actions import reserve_width, window_action
 from gui.background import BackgroundWorker
 from gui.caption import CaptionPanel
+from gui.coach_panel import CoachPanel
 from gui.controls import ControlsPanel, scenario_explanation
 from gui.file_actions import FileActions
 from gui.help import WelcomeOverlay, show_keys, show_meanings
+from gui.landscape_panel import LandscapePanel
 from gui.layout import central_widget
+from gui.lr_finder_panel import LrFinderPanel
 from gui.metrics_view import MetricsView
 from gui.narrator import Narrator
 from gui.pace_control import PaceControl
 from gui.plot_view import Brush, PlotView
+from gui.predict_panel import PredictPanel
 from gui.status_bar import StatusLabels
 from gui.timeline import Timeline
 from gui.training_bridge import TrainingBridge
 
 
 class MainWindow(QMainWindow):
+    scenarioApplied = pyqtSignal(object)  # a Scenario, once its run has started (panels react)
+
     def __init__(self, document: Document, config: TrainConfig,
                  pace: float | None = DEFAULT_PACE, settings: QSettings | None = None) -> None:
         """``settings``: where the first-launch welcome is remembered; None (tests,
@@ -198,6 +204,7 @@ class MainWindow(QMainWindow):
             menu = self.menuBar().addMenu(title)
             for action in actions:
                 menu.addSeparator() if action is None else menu.addAction(action)
+        self.view_menu = menu  # the last: the panels' tabs are listed there too
         self._build_help_menu()
 
     # --- user intent ---------------------------------------------------------------------------
@@ -258,6 +265,7 @@ class MainWindow(QMainWindow):
         self.bridge.restart(config)
         self._render_points()  # the held-out marks follow the scenario's seed and split
         self.show_scenario_started(scenario)
+        self.scenarioApplied.emit(scenario)
 
     def show_scenario_started(self, scenario: Scenario) -> None:
         """The caption explains the scenario until its run has measured something to say."""
@@ -292,7 +300,7 @@ class MainWindow(QMainWindow):
         if self.bridge.set_config(config):
             names = {"optimizer": self.tr("optimizer"), "batchnorm": self.tr("BatchNormalization"),
                      "normalize": self.tr("input normalization"), "l2": self.tr("L2"),
-                     "seed": self.tr("seed")}
+                     "seed": self.tr("seed"), "start_weights": self.tr("start weights")}
             changed = [label for name, label in names.items()
                        if getattr(old, name) != getattr(config, name)]
             self.status.message(self.tr("New model ({0} changed): weights re-initialised").format(
@@ -358,7 +366,7 @@ class MainWindow(QMainWindow):
             self.plot.show_reference(None)
             self.status.message(self.tr("scikit-learn needs points of both classes"), 5000)
         else:
-            self.plot.show_reference(reference.line, reference.accuracy)
+            self.plot.show_reference(reference.line, reference.accuracy, reference.label)
 
     def _epochs_arrived(self, batches: list[EpochBatch]) -> None:
         latest = batches[-1].last()
@@ -393,6 +401,48 @@ class MainWindow(QMainWindow):
     def _build_panels(self) -> None:
         """The tabs that explain the model. Each panel wires itself to the window's bridge,
         plot and charts, so adding one is a line here."""
+        self._panel_pages: dict[QWidget, QWidget] = {}
+        self.coach_panel = self._add_panel(CoachPanel(self), self.tr("Coach"))
+        self.predict_panel = self._add_panel(PredictPanel(self), self.tr("Predict"))
+        self.landscape_panel = self._add_panel(LandscapePanel(self), self.tr("Landscape"))
+        self.lr_finder_panel = self._add_panel(LrFinderPanel(self), self.tr("Rate finder"))
+        self.view_menu.addSeparator()
+        for number, (panel, tip) in enumerate((
+            (self.metrics, self.tr("Accuracy and loss per epoch")),
+            (self.coach_panel, self.tr("What is wrong with this run, and the fix as one click")),
+            (self.predict_panel, self.tr("What model.predict returns for rows you choose")),
+            (self.landscape_panel, self.tr("The loss over the two weights, and the path the "
+                                           "optimizer takes")),
+            (self.lr_finder_panel, self.tr("Sweep the learning rate to find one that trains")),
+        ), start=1):
+            title = self.panels.tabText(self.panel_index(panel))
+            self.panels.setTabToolTip(self.panel_index(panel), tip)
+            self.view_menu.addAction(window_action(
+                self, title, f"Ctrl+{number}", lambda _=False, p=panel: self.show_panel(p), tip))
+
+    def _add_panel(self, panel: QWidget, title: str) -> QWidget:
+        """A tab whose page scrolls: a panel's table or buttons must not set the whole
+        column's minimum width (at 900 pixels the plot needs it more)."""
+        page = QScrollArea()
+        page.setWidget(panel)
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        self._panel_pages[panel] = page
+        self.panels.addTab(page, title)
+        return panel
+
+    def panel_index(self, panel: QWidget) -> int:
+        """The tab that holds ``panel`` (the charts or one of the explaining panels)."""
+        return self.panels.indexOf(self._panel_pages.get(panel, panel))
+
+    def show_panel(self, panel: QWidget) -> None:
+        self.panels.setCurrentIndex(self.panel_index(panel))
+
+    def set_panel_title(self, panel: QWidget, title: str) -> None:
+        """Retitle a panel's tab (the coach counts its advice there)."""
+        index = self.panel_index(panel)
+        if index >= 0:
+            self.panels.setTabText(index, title)
 
     # --- caption and help ------------------------------------------------------------------------
     def _build_help_menu(self) -> None:
@@ -443,5 +493,9 @@ class MainWindow(QMainWindow):
         self.dataset.unsubscribe(self._data_changed)
         self.narrator.close()
         self._reference.close()
+        self.predict_panel.close_panel()
+        self.lr_finder_panel.close_panel()
+        self.coach_panel.close_panel()
+        self.landscape_panel.close_panel()
         self.bridge.stop()
         super().closeEvent(event)

@@ -6,6 +6,8 @@ data coordinates; it never edits the data itself.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
@@ -69,8 +71,9 @@ class _DataViewBox(pg.ViewBox):
     def mouseDragEvent(self, ev, axis=None):  # noqa: N802 - Qt naming
         if ev.button() != Qt.MouseButton.LeftButton:
             return super().mouseDragEvent(ev, axis)
-        if ev.isStart():
-            self._dragging = self._plot.point_near(ev.buttonDownScenePos())
+        if ev.isStart():  # picking predict rows never moves a point
+            self._dragging = (None if self._plot.picking
+                              else self._plot.point_near(ev.buttonDownScenePos()))
             self._first_move = True
         if self._dragging is None:
             return super().mouseDragEvent(ev, axis)
@@ -93,11 +96,15 @@ class PlotView(pg.PlotWidget):
     pointRemoved = pyqtSignal(int)  # index of the point under the cursor
     pointMoved = pyqtSignal(int, float, float, bool)  # index, x, y, part of the same drag
     hint = pyqtSignal(str)  # a one-line explanation for the status bar
+    # Pick mode (``picking``, the Predict panel's): a left click names a place (a point's own
+    # coordinates when on one) instead of adding a point.
+    pointPicked = pyqtSignal(float, float)
 
     def __init__(self, parent=None) -> None:
         self._view_box = _DataViewBox(self)
         super().__init__(parent, viewBox=self._view_box)
         self.brush = Brush.CLASS1
+        self.picking = False
         self._xy = np.empty((0, 2))
         self._labels = np.empty(0, dtype=np.int8)
         self._stats: EpochStats | None = None
@@ -175,6 +182,7 @@ class PlotView(pg.PlotWidget):
         self._reference_line.setZValue(28)
         self.addItem(self._reference_line)
         self._reference: tuple[float, float, float] | None = None
+        self._reference_figures: tuple[str, float] = ("", 0.0)  # its name and accuracy
 
         # The legend sits above the plot, in the title row, so it never hides points.
         self._legend = pg.LegendItem(colCount=2, labelTextColor="k", labelTextSize="8pt")
@@ -370,28 +378,56 @@ class PlotView(pg.PlotWidget):
     def show_model(self, stats: EpochStats | None) -> None:
         self._stats = stats
         self._redraw_model()
+        if self._reference is not None and self._label_reference():
+            self._legend_changed()  # the neuron's accuracy beside the reference's changed
         if self.readout.isVisible():  # the model moved under a still cursor: read it again
             self._hovered(self._hover_pos)
 
-    def show_reference(self, line: tuple[float, float, float] | None, accuracy: float = 0.0
-                       ) -> None:
-        """Draw (or hide, with None) scikit-learn's boundary for the same points."""
+    def show_reference(self, line: tuple[float, float, float] | None, accuracy: float = 0.0,
+                       name: str = "") -> None:
+        """Draw (or hide, with None) scikit-learn's boundary for the same points; the legend
+        names the model (``name``, e.g. "LogisticRegression (C=1)") and its accuracy beside
+        the neuron's."""
         had = self._reference is not None
         self._reference = line
+        self._reference_figures = (name or self._reference_text, accuracy)
         if line is not None and not had:
             self._legend.addItem(self._reference_line, self._reference_text)
         elif line is None and had:
             self._legend.removeItem(self._reference_line)
         if line is not None:
-            label = self._legend.getLabel(self._reference_line)
-            if label is not None:
-                label.setText(self.tr("{0} ({1:.1f}%)").format(self._reference_text,
-                                                                100 * accuracy))
+            self._label_reference()
         self._legend_changed()
         self._set_line(self._reference_line, line, *self.view_range())
 
     def reference_line(self) -> tuple[np.ndarray, np.ndarray]:
         return self._reference_line.getData()
+
+    def reference_label(self) -> str:
+        """The reference's legend entry as plain text, on one line ("" while there is none)."""
+        label = self._legend.getLabel(self._reference_line)
+        if label is None or self._reference is None:
+            return ""
+        text = label.text.replace("<br>", " ").replace("\u2007", "")
+        return re.sub(r"<[^>]+>", "", text)
+
+    def _label_reference(self) -> bool:
+        """Name the reference and its accuracy, and the neuron's (predict's) beside it; True
+        when the text changed."""
+        label = self._legend.getLabel(self._reference_line)
+        if label is None:
+            return False
+        name, accuracy = self._reference_figures
+        # Two lines: the legend's widest entry sets the plot's minimum width.
+        figures = self.tr("{0}%").format(_percent(accuracy))
+        neuron = self._stats.eval_accuracy if self._stats is not None else None
+        if neuron is not None and np.isfinite(neuron):
+            figures = self.tr("{0}% (neuron {1}%)").format(_percent(accuracy), _percent(neuron))
+        text = f"{name}:<br><span style='white-space:pre'>\u2007{figures}</span>"
+        if text == label.text:
+            return False
+        label.setText(text)
+        return True
 
     def fit_to_data(self) -> None:
         if not len(self._xy):
@@ -438,7 +474,12 @@ class PlotView(pg.PlotWidget):
         x, y = where.x(), where.y()
         button = event.button()
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        if button == Qt.MouseButton.LeftButton and (ctrl or self.brush == Brush.ERASE):
+        if button == Qt.MouseButton.LeftButton and self.picking:
+            index = self.point_near(event.scenePos())
+            if index is not None:  # on a point: its coordinates exactly, not the pixel's
+                x, y = (float(v) for v in self._xy[index])
+            self.pointPicked.emit(x, y)
+        elif button == Qt.MouseButton.LeftButton and (ctrl or self.brush == Brush.ERASE):
             # By index, measured in pixels: with stretched axes the nearest point in data
             # units can be far away on screen.
             index = self.point_near(event.scenePos(), ERASE_PIXELS)
@@ -522,3 +563,9 @@ def _count(wrong: np.ndarray) -> tuple[str, int]:
     plot's minimum width, and with it the window's layout, stays put."""
     digits = len(str(len(wrong)))
     return f"{np.count_nonzero(wrong):{digits}d}".replace(" ", "\u2007"), len(wrong)
+
+
+def _percent(value: float) -> str:
+    """100 or 83.6: whole percents without a decimal, so the legend stays short."""
+    text = f"{100 * value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
