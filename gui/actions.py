@@ -37,3 +37,10 @@ def reserve_width(button: QAbstractButton, texts: Sequence[str]) -> None:
         button.setText(text)
         widths.append(button.sizeHint().width())
     button.setMinimumWidth(max(widths))
+
+
+def keep_focus_off(button: QAbstractButton) -> None:
+    """A click on a button or check box leaves the keyboard focus where it was (the plot), so
+    the next Space trains or pauses instead of pressing the button again (re-running a
+    scenario, applying a fix twice) or unticking a box (a new model). Tab still reaches it."""
+    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)

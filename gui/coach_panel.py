@@ -19,6 +19,7 @@ from PyQt6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 from core.coach import Advice, advise
 from core.dataset import DataSnapshot
 from core.reference import Reference, logistic_regression
+from gui.actions import keep_focus_off
 from gui.background import BackgroundWorker
 from gui.throttle import Throttle
 
@@ -111,6 +112,7 @@ class CoachPanel(QWidget):
             self._rows.addWidget(text)
             if item.fix:
                 button = QPushButton(self.fix_text(item))
+                keep_focus_off(button)  # a second Space trains; it does not apply it again
                 button.setToolTip(self.tr("Apply this fix to the settings"
                                           " and train again from epoch 0")
                                   if item.restart else self.tr("Apply this fix to the settings"))

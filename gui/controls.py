@@ -42,6 +42,7 @@ from core.config import (
 )
 from core.presets import PRESETS
 from core.scenarios import SCENARIOS, Scenario
+from gui.actions import keep_focus_off
 
 LR_SLIDER_STEPS_PER_DECADE = 20
 
@@ -62,8 +63,8 @@ class _KeysStayInInputs(QObject):
     first with a ShortcutOverride event; accepting it keeps the key.) Shortcuts with Ctrl or
     Alt still work everywhere, and so does Space, Train / pause, in controls where it means
     nothing (a slider, a number box, a chooser) — a user who just set the rate presses Space
-    to train. Buttons and check boxes take focus only from Tab (see ``_keep_focus_off``), so
-    Space reaches them only when the keyboard user chose them."""
+    to train. Buttons and check boxes take focus only from Tab (``gui.actions.keep_focus_off``),
+    so Space reaches them only when the keyboard user chose them."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
         if event.type() != QEvent.Type.ShortcutOverride or event.modifiers() & (
@@ -74,13 +75,6 @@ class _KeysStayInInputs(QObject):
             return False
         event.accept()
         return True
-
-
-def _keep_focus_off(button: QAbstractButton) -> None:
-    """A click on a button or check box leaves the keyboard focus where it was (the plot), so
-    the next Space trains or pauses instead of pressing the button again (re-running a
-    scenario) or unticking the box (a new model). Tab still reaches it."""
-    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
 
 class ControlsPanel(QWidget):
@@ -188,7 +182,7 @@ class ControlsPanel(QWidget):
             if isinstance(widget, (QAbstractSpinBox, QComboBox, QAbstractSlider, QAbstractButton)):
                 widget.installEventFilter(self._keep_keys)
             if isinstance(widget, QAbstractButton):
-                _keep_focus_off(widget)
+                keep_focus_off(widget)
         self.show_config(config)
 
     def _double(self, bounds: tuple[float, float], step: float, decimals: int,

@@ -53,6 +53,7 @@ from core.predict import (
 )
 from core.record import EpochBatch
 from gui import style
+from gui.actions import keep_focus_off
 from gui.throttle import Throttle
 
 ASK_MS = 250  # at most 4 questions a second to the training thread
@@ -155,6 +156,7 @@ class PredictPanel(QWidget):
         self.pick.toggled.connect(self._pick_toggled)
         buttons = QHBoxLayout()
         for button in (self.add, self.remove, self.clear, self.pick):
+            keep_focus_off(button)  # Space stays Train / pause after a click
             buttons.addWidget(button)
 
         self.code = QPlainTextEdit()
@@ -166,6 +168,7 @@ class PredictPanel(QWidget):
         self.copy.setToolTip(tr("Copy the two lines of Python, to run after your model's code"))
         self.copy.clicked.connect(
             lambda: QApplication.clipboard().setText(code_text(np.array(self._rows))))
+        keep_focus_off(self.copy)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)

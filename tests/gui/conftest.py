@@ -60,4 +60,6 @@ def make_window(qtbot, answers):
     yield make
     for window in windows:
         window.close()
-    assert not [t for t in threading.enumerate() if t.name in ("trainer", "reference")]
+    # Every thread a window starts ends with it: the trainer and each panel's worker.
+    owned = ("trainer", "reference", "coach-reference", "landscape", "lr-finder")
+    assert not [t.name for t in threading.enumerate() if t.name in owned]
