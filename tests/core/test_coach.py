@@ -23,30 +23,9 @@ from core.coach import (
     advise,
 )
 from core.config import TrainConfig
-from core.dataset import Dataset
-from core.history import COLUMNS, EpochHistory
 from core.presets import make_preset
 from core.reference import logistic_regression
-from core.trainer import Trainer
-
-
-def train(xy: np.ndarray, labels: np.ndarray, config: TrainConfig):
-    """(history columns, last epoch) of a real run."""
-    history, last = EpochHistory(), []
-
-    def on_epochs(batch):
-        history.add(batch)
-        last.append(batch.last())
-
-    trainer = Trainer(Dataset(xy, labels), config, on_epochs)
-    try:
-        trainer.prepare()
-        trainer.wait_until_settled()
-        trainer.start()
-        trainer.wait_until_settled()
-    finally:
-        trainer.stop()
-    return {name: history.column(name) for name in COLUMNS}, last[-1]
+from tests.core.runs import train
 
 
 @cache

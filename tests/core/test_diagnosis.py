@@ -12,7 +12,6 @@ import pytest
 
 from core.cli import parse
 from core.config import TrainConfig
-from core.dataset import Dataset
 from core.diagnosis import (
     BARELY_MOVING,
     BATCHNORM_GAP,
@@ -35,32 +34,18 @@ from core.diagnosis import (
     best_line_accuracy,
     diagnose,
 )
-from core.history import COLUMNS, EpochHistory
+from core.history import COLUMNS
 from core.presets import make_preset
 from core.record import EpochStats
 from core.scenarios import SCENARIOS
-from core.trainer import Trainer
+from tests.core.runs import train
 
 
 @cache
 def trained(*argv: str):
     """(options, history columns, last epoch) of a run, trained as the window trains it."""
     options = parse(["--headless", "--quiet", *argv])
-    history, last = EpochHistory(), []
-
-    def on_epochs(batch):
-        history.add(batch)
-        last.append(batch.last())
-
-    trainer = Trainer(Dataset(options.xy, options.labels), options.config, on_epochs)
-    try:
-        trainer.prepare()
-        trainer.wait_until_settled()
-        trainer.start()
-        trainer.wait_until_settled()
-    finally:
-        trainer.stop()
-    return options, {name: history.column(name) for name in COLUMNS}, last[-1]
+    return (options, *train(options.xy, options.labels, options.config))
 
 
 def caption_of(*argv: str) -> Caption:
