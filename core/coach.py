@@ -95,6 +95,9 @@ BATCHNORM_LINES = ("With BatchNormalization, the training-mode line and predict'
                    "both use the same function.")
 UNSCALED = ("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: the "
             "sigmoid saturates and gradient descent crawls. Normalize the inputs.")
+UNSCALED_OVERSHOOT = ("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
+                      "each step along {big} overshoots, and the loss grew from {first} to "
+                      "{loss}. Normalize the inputs.")
 FAR = ("The points lie around ({cx}, {cy}), far from 0 for their spread of {spread}: the "
        "sigmoid saturates. Normalize the inputs.")
 RATE_SMALL = ("After {epochs} epochs predict gets {acc}% while {reference} gets {ref}% on the "
@@ -119,8 +122,9 @@ GROWING = ("Predict separates all {n} points, yet |w| keeps growing ({then} → 
            "last {k} epochs): on separable data the best weights are infinitely large. An L2 "
            "factor of {l2} keeps them finite.")
 
-TEMPLATES = (BATCHNORM_ACCURACY, BATCHNORM_LINES, UNSCALED, FAR, RATE_SMALL, RATE_SMALL_FINDER,
-             DIVERGED, LOSS_GROWS, SINGLE_CLASS, NO_LINE, NO_LINE_UNTRAINED, GROWING)
+TEMPLATES = (BATCHNORM_ACCURACY, BATCHNORM_LINES, UNSCALED, UNSCALED_OVERSHOOT, FAR, RATE_SMALL,
+             RATE_SMALL_FINDER, DIVERGED, LOSS_GROWS, SINGLE_CLASS, NO_LINE, NO_LINE_UNTRAINED,
+             GROWING)
 
 
 @dataclass(frozen=True)
@@ -186,8 +190,12 @@ def advise(config: TrainConfig, xy: np.ndarray, labels: np.ndarray,
         predict is None or predict < linear - REFERENCE_GAP)
     if unscaled:
         assert scale is not None
-        advice.append(Advice(UNSCALED_INPUTS, UNSCALED if scale.unscaled else FAR,
-                             scale.values(), {"normalize": True}, restart=True))
+        template, values = (UNSCALED if scale.unscaled else FAR), scale.values()
+        grown = _grown_loss(latest, run)
+        if grown is not None and scale.unscaled:  # a rate large enough to overshoot
+            template, values = UNSCALED_OVERSHOOT, {**values, **grown}
+        advice.append(Advice(UNSCALED_INPUTS, template, values, {"normalize": True},
+                             restart=True))
 
     diverging = _diverging(config, latest, run, skip_growth=unscaled)
     if diverging is not None:
@@ -221,14 +229,22 @@ def _diverging(config: TrainConfig, latest: EpochStats | None, run: _Run | None,
     if latest.diverged or latest.epoch > 0 and (loss is None or not math.isfinite(loss)):
         epoch = latest.epoch + 1 if latest.diverged else latest.epoch  # as the caption says
         return Advice(DIVERGING, DIVERGED, {"epoch": epoch, **rate, **new_rate}, fix, True)
+    grown = None if skip_growth else _grown_loss(latest, run)
+    if grown is not None:
+        return Advice(DIVERGING, LOSS_GROWS, {**grown, **rate, **new_rate}, fix, True)
+    return None
+
+
+def _grown_loss(latest: EpochStats | None, run: _Run | None) -> dict[str, str] | None:
+    """{"first", "loss"} when the loss has grown well past the untrained model's."""
+    if latest is None or run is None or run.first_loss is None or latest.epoch < MIN_EPOCHS:
+        return None
     recent = run.loss[-RECENT_ROWS:]
-    if skip_growth or run.first_loss is None or latest.epoch < MIN_EPOCHS or not len(recent):
+    if not len(recent):
         return None
     now = float(np.median(recent))
     if math.isfinite(run.first_loss) and now > LOSS_GROWTH * run.first_loss:
-        return Advice(DIVERGING, LOSS_GROWS, {"first": _number(run.first_loss),
-                                              "loss": _number(now), **rate, **new_rate},
-                      fix, True)
+        return {"first": _number(run.first_loss), "loss": _number(now)}
     return None
 
 

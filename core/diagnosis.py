@@ -66,6 +66,9 @@ BATCHNORM_GAP_SETTLED = ("Fit says {fit}% (training mode: averaged over the epoc
 WORKS_SEPARATED = ("Works: predict separates all {n} points. The loss ({loss}) can keep "
                    "falling for ever: on separable data the best weights are infinitely large "
                    "(|w| = {norm} now).")
+WORKS_SEPARATED_L2 = ("Works: predict separates all {n} points, and the L2 factor of {l2} keeps "
+                     "the weights finite (|w| = {norm}; loss {loss}, which includes the L2 "
+                     "penalty).")
 UNSCALED_STUCK = ("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
                   "the sigmoid saturates; predict accuracy has stayed at {acc}% for {k} epochs.")
 UNSCALED_SLOW = ("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
@@ -90,10 +93,9 @@ NEAR_BEST = ("Predict gets {acc}%, about the best a straight line gets here ({be
              "is left to learn (steady for {k} epochs).")
 
 TEMPLATES = (NO_POINTS, ONE_CLASS, UNTRAINED, UNTRAINED_UNSCALED, DIVERGED, DIVERGED_L2,
-             DIVERGED_UNSCALED, NEAR_BEST,
-             BATCHNORM_GAP, BATCHNORM_GAP_SETTLED, WORKS_SEPARATED, UNSCALED_STUCK,
-             UNSCALED_SLOW, FAR_STUCK, FAR_SLOW, OVERLAP, NOT_SEPARABLE, BARELY_MOVING,
-             LEARNING_ACCURACY, LEARNING_LOSS, STUCK)
+             DIVERGED_UNSCALED, NEAR_BEST, BATCHNORM_GAP, BATCHNORM_GAP_SETTLED, WORKS_SEPARATED,
+             WORKS_SEPARATED_L2, UNSCALED_STUCK, UNSCALED_SLOW, FAR_STUCK, FAR_SLOW, OVERLAP,
+             NOT_SEPARABLE, BARELY_MOVING, LEARNING_ACCURACY, LEARNING_LOSS, STUCK)
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,10 @@ def diagnose(config: TrainConfig, xy: np.ndarray, labels: np.ndarray,
     rate = {"rate": f"{config.learning_rate:g}", "optimizer": _optimizer_name(config)}
     # First, before "untrained": a run that diverged in its first epoch keeps epoch 0's
     # weights. The trainer keeps the last finite epoch; the loss became infinite in the next.
-    if latest is not None and (latest.diverged or latest.epoch > 0 and not _finite(latest.loss)):
+    # A loss of None is not a divergence: after the points change, the epoch on screen is
+    # re-evaluated and its fit figures (which described other points) are left out.
+    if latest is not None and (latest.diverged or latest.epoch > 0 and (
+            _not_finite(latest.loss) or _not_finite(latest.eval_loss))):
         epoch = latest.epoch + 1 if latest.diverged else latest.epoch
         if scale is not None and (scale.unscaled or scale.far):
             return Caption(DIVERGED_UNSCALED, {"epoch": epoch, **rate, **scale.values()},
@@ -158,9 +163,11 @@ def diagnose(config: TrainConfig, xy: np.ndarray, labels: np.ndarray,
         return Caption(BATCHNORM_GAP_SETTLED, values, FAILS, "fix-remove-batchnorm")
     acc = _percent(predict)
     if predict >= 1.0 - 1e-6:
-        norm = math.hypot(*latest.w)
-        return Caption(WORKS_SEPARATED, {"n": latest.n_train or n, "loss": _number(latest.loss),
-                                         "norm": _number(norm)}, WORKS)
+        values = {"n": latest.n_train or n, "loss": _number(latest.loss),
+                  "norm": _number(math.hypot(*latest.w))}
+        if config.l2 > 0:  # the answer's point no longer holds: L2 bounds the weights
+            return Caption(WORKS_SEPARATED_L2, {**values, "l2": f"{config.l2:g}"}, WORKS)
+        return Caption(WORKS_SEPARATED, values, WORKS)
     k = run.steady_epochs(predict)
     if scale is not None and (scale.unscaled or scale.far):
         stuck = k >= MIN_EPOCHS or latest.epoch < MIN_EPOCHS and k == latest.epoch
@@ -373,8 +380,9 @@ def _optimizer_name(config: TrainConfig) -> str:
         config.optimizer, config.optimizer)
 
 
-def _finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)
+def _not_finite(value: float | None) -> bool:
+    """NaN or infinite (a missing figure, None, is neither)."""
+    return value is not None and not math.isfinite(value)
 
 
 def _percent(value: float) -> str:

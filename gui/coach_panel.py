@@ -142,9 +142,15 @@ class CoachPanel(QWidget):
 
     # --- internals -----------------------------------------------------------------------------
     def _show_summary(self, any_advice: bool) -> None:
-        latest = self._window.metrics.latest
+        window = self._window
+        latest = window.metrics.latest
         if any_advice:
             text = self.tr("What the coach sees in this run:")
+        elif not len(window.dataset):
+            text = self.tr("No points yet: add points of both classes (left and right click) "
+                           "and the coach will say what it sees.")
+        elif window.bridge.running and (latest is None or latest.epoch == 0):
+            text = self.tr("No advice yet: training has just started.")
         elif latest is None or latest.epoch == 0:
             text = self.tr("No advice before training: nothing looks wrong with these points "
                            "and settings. Press Space to train.")

@@ -21,7 +21,8 @@ def central_widget(caption: QWidget, controls: QWidget, plot: QWidget, timeline:
     # The timeline under the plot: looking back is about what the plot shows.
     splitter.addWidget(_column(plot, timeline))
     splitter.addWidget(metrics)
-    splitter.setSizes([300, 600, 380])
+    # The right-hand column is wide enough for its five tabs at the default 1280 pixels.
+    splitter.setSizes([290, 580, 410])
     # A narrower window takes from the plot and the charts alike (2:1), not from the
     # plot alone: at 900 pixels the plot would be left 180 wide.
     splitter.setStretchFactor(1, 2)

@@ -19,6 +19,7 @@ from core.coach import (
     NO_LINE_UNTRAINED,
     RATE_SMALL_FINDER,
     TEMPLATES,
+    UNSCALED,
     Advice,
     advise,
 )
@@ -95,6 +96,15 @@ def test_the_question_on_2000_points_gets_normalize():
     unscaled = advice["unscaled-inputs"]
     assert unscaled.message().startswith("x spans 0–999 while y spans 0–1")
     assert dict(unscaled.fix) == {"normalize": True} and unscaled.restart
+
+
+def test_unscaled_inputs_that_overshoot_say_so_not_crawl():
+    """SGD at 0.5 on the 2000 points: the loss grows into the thousands; "crawls" was wrong."""
+    advice = advice_of("--preset", "seed-2000", "--scenario", "fix-sgd", "--seed", "0")
+    assert list(advice) == ["unscaled-inputs"]
+    message = advice["unscaled-inputs"].message()
+    assert "overshoots" in message and "crawls" not in message, message
+    assert advice_of(*QUESTION_2000)["unscaled-inputs"].template == UNSCALED  # Adam: crawls
 
 
 def test_unscaled_inputs_are_advised_before_training_too():

@@ -4,6 +4,7 @@ The question's runs and their fixes are trained for real, as the window trains t
 trainer into the window's epoch history); rules about figures alone use hand-built histories.
 """
 
+import dataclasses
 import time
 from functools import cache
 
@@ -30,6 +31,7 @@ from core.diagnosis import (
     UNTRAINED,
     UNTRAINED_UNSCALED,
     WORKS_SEPARATED,
+    WORKS_SEPARATED_L2,
     Caption,
     best_line_accuracy,
     diagnose,
@@ -208,6 +210,24 @@ def test_a_diverged_run_says_the_rate_is_too_large():
     assert unscaled.template == DIVERGED_UNSCALED and unscaled.next_fix == "fix-normalize"
     with_l2 = diagnose(TrainConfig(learning_rate=1.5, l2=1.0), *FOUR, history, latest)
     assert with_l2.template == DIVERGED_L2 and "L2 factor of 1" in with_l2.text()
+
+
+def test_separated_points_with_l2_do_not_claim_infinite_weights():
+    """The coach's "Add L2" fix applied: the caption said the best weights are infinite."""
+    latest = stats(50, 1.0, 1.0, loss=0.2)
+    history = history_of([0.5] + [1.0] * 50)
+    assert diagnose(TrainConfig(), *FOUR, history, latest).template == WORKS_SEPARATED
+    caption = diagnose(TrainConfig(l2=0.01), *FOUR, history, latest)
+    assert caption.template == WORKS_SEPARATED_L2 and "L2 factor of 0.01" in caption.text()
+
+
+def test_an_epoch_re_evaluated_after_an_edit_is_not_called_diverged():
+    """After a point is added, the window shows the epoch with its fit figures left out
+    (None): the caption said "the loss became infinite in epoch 5"."""
+    latest = dataclasses.replace(stats(5, 0.75, 0.75), loss=None, accuracy=None)
+    caption = diagnose(TrainConfig(optimizer="adam", learning_rate=0.001), *FOUR,
+                       history_of([0.5, 0.75, 0.75, 0.75, 0.75, 0.75]), latest)
+    assert caption.template not in (DIVERGED, DIVERGED_L2, DIVERGED_UNSCALED), caption.text()
 
 
 def test_a_run_that_diverges_in_its_first_epoch_says_so_not_press_space():

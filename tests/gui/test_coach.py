@@ -80,3 +80,14 @@ def test_a_healthy_run_gets_no_advice_and_the_reference_thread_ends(qtbot, make_
     assert panel.summary.text() == "No advice: nothing looks wrong with this run."
     window.close()
     assert not [t for t in threading.enumerate() if t.name == "coach-reference"]
+
+
+def test_without_points_the_coach_asks_for_points_not_all_is_well(qtbot, make_window):
+    """After Clear the coach said "nothing looks wrong with this run" while the caption asked
+    for points."""
+    window = make_window()
+    window.show_panel(window.coach_panel)
+    window.clear_action.trigger()
+    qtbot.waitUntil(lambda: "No points yet" in window.coach_panel.summary.text(),
+                    timeout=10_000)
+    assert coach_title(window) == "Coach"
