@@ -118,10 +118,10 @@ def parse(argv: list[str]) -> Options:
         config = _checked(lambda: scenario.config_from(config))
         if args.epochs is not None:
             config = config.with_changes(epochs=args.epochs)
-        elif trains_alone and config.epochs == 0:
+        elif trains_alone and config.epochs == 0 and not args.find_lr:
             raise UsageError(f"--scenario {scenario.name} trains until paused; give --epochs N "
                              "for a headless run")
-    if trains_alone and config.epochs < 1:
+    if trains_alone and config.epochs < 1 and not args.find_lr:  # the finder does not train
         raise UsageError("--epochs must be at least 1 for a headless run")
     if args.data is not None:
         try:

@@ -93,6 +93,10 @@ class LandscapePanel(QWidget):
         self._busy = False
         self._last_submit = -math.inf
         self._closed = False
+        # Bumped for each new model (reset, new seed, seed's weights, picked start...): a map
+        # drawn for the previous model is redrawn even when the new weights fall inside it,
+        # so its bias and text describe the model shown.
+        self._model = 0
 
         self.plot = _LandscapePlot()
         self.plot.setBackground("w")
@@ -110,6 +114,9 @@ class LandscapePanel(QWidget):
         self._colorbar = pg.ColorBarItem(values=(0, 1), colorMap=colormap, interactive=False,
                                          width=14, pen="k")
         self._colorbar.setImageItem(self.image, insert_in=item)
+        # Plain values (-0.6 ... 0): pyqtgraph would otherwise rescale small ranges and label
+        # the bar "(x0.001)" with ticks -700 ... 0, which reads as a loss of 10^-700.
+        self._colorbar.axis.enableAutoSIPrefix(False)
         self._colorbar.axis.setLabel(self.tr("log₁₀ loss"), color="#202020")
         self.path_item = pg.PlotDataItem(pen=pg.mkPen(PATH_COLOR, width=2))
         self._start = pg.ScatterPlotItem(size=10, symbol="s", brush=START_COLOR, pen="k")
@@ -182,7 +189,10 @@ class LandscapePanel(QWidget):
             self.pick_start(where.x(), where.y())
 
     # --- keeping up with training --------------------------------------------------------
-    def _epochs_arrived(self, _batches: list[EpochBatch]) -> None:
+    def _epochs_arrived(self, batches: list[EpochBatch]) -> None:
+        # Epoch 0 is a new model's first report (the charts start a new run on it too).
+        if any(len(batch) and int(batch.epoch[0]) == 0 for batch in batches):
+            self._model += 1
         self._throttle.request()
 
     def _data_changed(self) -> None:
@@ -198,6 +208,9 @@ class LandscapePanel(QWidget):
             return  # hidden: nothing drawn, nothing computed (showEvent catches up)
         latest = self._window.metrics.latest
         self._show_start()
+        if not len(self._window.dataset):
+            self._clear_map(self.tr("No points: nothing to draw a loss over."))
+            return
         if latest is None:
             return
         path = self._path_points()
@@ -232,13 +245,15 @@ class LandscapePanel(QWidget):
 
     def _stale(self, latest, path: np.ndarray) -> bool:
         landscape, key = self.landscape, self._key
-        if landscape is None or key is None:
+        if key is None:
             return True
         scale, shift, config = self._inputs(latest)
-        version, seed, split, l2, old_scale, old_shift = key
-        if (self._window.dataset.version, config.seed, config.test_split, config.l2) != (
-                version, seed, split, l2):
+        version, seed, split, l2, old_scale, old_shift, model = key
+        if (self._window.dataset.version, config.seed, config.test_split, config.l2,
+                self._model) != (version, seed, split, l2, model):
             return True
+        if landscape is None:
+            return False  # no training points: nothing to draw until they change
         size = max(1.0, float(np.max(np.abs(old_scale))), float(np.max(np.abs(old_shift))))
         moved = max(float(np.max(np.abs(np.subtract(scale, old_scale)))),
                     float(np.max(np.abs(np.subtract(shift, old_shift)))))
@@ -259,7 +274,7 @@ class LandscapePanel(QWidget):
         self._busy = True
         self._last_submit = now
         self._pending_key = (snapshot.version, config.seed, config.test_split, config.l2,
-                             tuple(scale), tuple(shift))
+                             tuple(scale), tuple(shift), self._model)
         self._worker.submit(compute_landscape, snapshot, config, scale, shift, latest.w,
                             latest.b, path)
 
@@ -271,7 +286,10 @@ class LandscapePanel(QWidget):
             return
         if landscape is not None:
             self._show_landscape(landscape)
-            self._key = self._pending_key
+        else:  # every point is held out for testing
+            self._clear_map(self.tr("No training points (all are held out for testing): "
+                                    "nothing to draw a loss over."))
+        self._key = self._pending_key
         self._throttle.request()  # the weights may have moved on meanwhile
 
     def _show_landscape(self, landscape: Landscape) -> None:
@@ -301,6 +319,17 @@ class LandscapePanel(QWidget):
                               self.tr(": a long narrow valley, where one learning rate is too "
                                       "large across it and too small along it")
                               if condition > 100 else ""))
+
+    def _clear_map(self, message: str) -> None:
+        """No map fits the points: draw nothing rather than the last one, and say why."""
+        if self.landscape is None and self.summary.text() == message:
+            return
+        self.landscape = None
+        self._key = None
+        self.image.clear()
+        for marker in (self.path_item, self._start, self.current_item, self._minimum):
+            marker.setData([], [])
+        self.summary.setText(message)
 
     def _show_start(self) -> None:
         weights = self._window.bridge.config.start_weights

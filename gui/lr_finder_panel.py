@@ -5,6 +5,11 @@ The panel only renders and forwards: the live model's weights come from the trai
 (``bridge.ask``), the sweep runs in ``core.lr_finder`` on a worker thread named "lr-finder"
 (its own copy of the model; TensorFlow objects made there stay there), and "Use" hands the
 rate to ``MainWindow.apply_changes`` as if typed into the controls.
+
+A sweep describes one model on one set of points: when a new model is built (a structural
+setting, a scenario, a reset, a new seed...) or the points change, the panel drops it
+(``sweep`` becomes None, ``sweepChanged`` is emitted) so neither "Use" nor the coach offers a
+rate found for a model that is gone.
 """
 
 from __future__ import annotations
@@ -18,7 +23,16 @@ import pyqtgraph as pg
 from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, pyqtSignal, pyqtSlot
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from core.lr_finder import Sweep, find_learning_rate, format_rate, training_points
+from core.config import TrainConfig
+from core.lr_finder import (
+    END_RATE,
+    START_RATE,
+    Sweep,
+    find_learning_rate,
+    format_rate,
+    training_points,
+)
+from core.trainer import TrainerState
 from gui import style
 from gui.background import BackgroundWorker
 
@@ -49,6 +63,7 @@ class LrFinderPanel(QWidget):
     """Find button, loss-against-rate plot with the suggestion marked, Use and Cancel."""
 
     _progressed = pyqtSignal(int, int)  # emitted on the worker thread: delivered queued
+    sweepChanged = pyqtSignal(object)  # the new ``sweep`` (a Sweep, or None when dropped)
 
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -58,10 +73,18 @@ class LrFinderPanel(QWidget):
         self._closed = False
         self.sweep: Sweep | None = None
         self._asking: Future | None = None  # the weights asked of the training thread
+        # What the sweep (shown or running) was made for: the settings and the points' version.
+        self._swept_config: TrainConfig | None = None
+        self._swept_version: int | None = None
+        self._outdated = False  # the running sweep's model or points changed meanwhile
         self._worker = BackgroundWorker("lr-finder", self)
         self._worker.finished.connect(self._finished)
         self._progressed.connect(self._show_progress)
         self._build()
+        window.controls.configEdited.connect(self._config_edited)
+        window.scenarioApplied.connect(lambda _scenario: self._model_changed())
+        window.bridge.stateChanged.connect(self._state_changed)
+        window.dataset.subscribe(self._data_changed)
 
     # --- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -75,6 +98,11 @@ class LrFinderPanel(QWidget):
         self.plot.setLabel("bottom", tr("learning rate (log scale)"))
         self.plot.setLabel("left", tr("loss"))
         self.plot.showGrid(x=True, y=True, alpha=0.2)
+        # The x axis always spans the planned sweep (view coordinates are log10 of the rate):
+        # decade ticks before any sweep, and a cancelled few-step sweep is not zoomed into
+        # overlapping labels.
+        self.plot.setXRange(math.log10(START_RATE), math.log10(END_RATE), padding=0.02)
+        self.plot.getViewBox().setMouseEnabled(x=False, y=True)
         for side in ("bottom", "left"):  # "(x0.001)" beside a log axis would misread the rate
             self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.plot.setToolTip(tr(
@@ -106,8 +134,13 @@ class LrFinderPanel(QWidget):
         self.use_button.setEnabled(False)
         self.use_button.clicked.connect(self.use_suggestion)
         self.progress = QProgressBar()
-        self.progress.setTextVisible(False)
+        self.progress.setFormat(tr("%v of %m steps"))  # Qt fills in done and total
+        self.progress.setTextVisible(True)
         self.progress.setToolTip(tr("Steps of the sweep done"))
+        keep_room = self.progress.sizePolicy()  # hidden when no sweep runs; the buttons stay
+        keep_room.setRetainSizeWhenHidden(True)
+        self.progress.setSizePolicy(keep_room)
+        self.progress.setVisible(False)
         # As the controls' buttons: focus only from Tab (a click leaves it on the plot, so the
         # next Space trains), and then Space presses the button. Alt+R finds from anywhere.
         self._space = _SpacePressesButton(self)
@@ -137,6 +170,7 @@ class LrFinderPanel(QWidget):
             return
         self._set_busy(True)
         self._stop.clear()
+        self._outdated = False
         self.progress.setValue(0)
         self.message.setText(self.tr("Reading the model…"))
         self._asking = self._window.bridge.ask(
@@ -164,7 +198,41 @@ class LrFinderPanel(QWidget):
         """Stop the sweep and end the worker thread (the window is closing)."""
         self._closed = True
         self._stop.set()
+        self._window.dataset.unsubscribe(self._data_changed)
         self._worker.close()
+
+    # --- the model or the points changed ---------------------------------------------------
+    def _config_edited(self, config: TrainConfig) -> None:
+        if self._swept_config is not None and self._swept_config.needs_rebuild(config):
+            self._model_changed()
+
+    def _state_changed(self, state: TrainerState, _message: str) -> None:
+        if state is TrainerState.BUILDING:  # any new model: reset, seed, scenario, setting
+            self._model_changed()
+
+    def _data_changed(self) -> None:
+        if self._swept_version is not None and self._window.dataset.version != self._swept_version:
+            self._model_changed()
+
+    def _model_changed(self) -> None:
+        """The sweep no longer describes the model: drop it; a running one is stopped. (While
+        the weights are still being asked for, the answer comes from the new model, and the
+        settings and points are read with it: that sweep goes on.)"""
+        if self._busy and self._asking is None:
+            self._outdated = True
+            self._stop.set()
+        self._swept_config = self._swept_version = None
+        if self.sweep is None:
+            return
+        self.sweep = None
+        self.raw_curve.setData([], [])
+        self.curve.setData([], [])
+        self.marker.setVisible(False)
+        self.use_button.setEnabled(False)
+        self.use_button.setText(self.tr("Use"))
+        self.message.setText(self.tr("The model or the points changed since the sweep: press "
+                                     "Find rate (Alt+R) to sweep again."))
+        self.sweepChanged.emit(None)
 
     # --- answers -----------------------------------------------------------------------------
     def _weights_read(self, weights: object, error: BaseException | None) -> None:
@@ -177,7 +245,9 @@ class LrFinderPanel(QWidget):
                                  if error is not None else self.tr("Sweep cancelled."))
             return
         config = self._window.bridge.config
-        xy, labels = training_points(self._window.dataset.snapshot(), config)
+        snapshot = self._window.dataset.snapshot()
+        self._swept_config, self._swept_version = config, snapshot.version
+        xy, labels = training_points(snapshot, config)
         self.message.setText(self.tr("Sweeping…"))
         self._worker.submit(find_learning_rate, config, weights, xy, labels,
                             self._stop.is_set, self._progressed.emit)
@@ -193,12 +263,19 @@ class LrFinderPanel(QWidget):
         if error is not None:
             self.message.setText(self.tr("The sweep failed: {0}").format(error))
             return
+        if self._outdated:  # made for a model or points that are gone
+            self._outdated = False
+            self._swept_config = self._swept_version = None
+            self.message.setText(self.tr("The model or the points changed during the sweep: "
+                                         "press Find rate (Alt+R) to sweep again."))
+            return
         assert isinstance(sweep, Sweep)
         self.show_sweep(sweep)
 
     def show_sweep(self, sweep: Sweep) -> None:
         """Draw the curve and mark the suggestion (if there is one)."""
         self.sweep = sweep
+        self.sweepChanged.emit(sweep)
         self.raw_curve.setData(sweep.rates, _finite(sweep.losses))
         self.curve.setData(sweep.rates, _finite(sweep.smoothed))
         self.message.setText(sweep_text(sweep))
@@ -212,7 +289,6 @@ class LrFinderPanel(QWidget):
         self.marker.setValue(math.log10(rate))
         self.marker.label.setFormat(self.tr("suggested {0}").format(shown))
         self.use_button.setText(self.tr("Use {0}").format(shown))
-        self.progress.setValue(self.progress.maximum())
         finite = sweep.smoothed[np.isfinite(sweep.smoothed)]
         if len(finite):  # the curve, not the explosion's last batch, sets the range
             low, high = float(finite.min()), float(finite.max())
@@ -222,6 +298,7 @@ class LrFinderPanel(QWidget):
         self._busy = busy
         self.find_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
+        self.progress.setVisible(busy)  # "12 of 250 steps" while sweeping; nothing when idle
         if busy:
             self.use_button.setEnabled(False)
 

@@ -406,6 +406,8 @@ class MainWindow(QMainWindow):
         self.predict_panel = self._add_panel(PredictPanel(self), self.tr("Predict"))
         self.landscape_panel = self._add_panel(LandscapePanel(self), self.tr("Landscape"))
         self.lr_finder_panel = self._add_panel(LrFinderPanel(self), self.tr("Rate finder"))
+        # The coach offers the finder's rate while the sweep still describes the model.
+        self.lr_finder_panel.sweepChanged.connect(self.coach_panel.request)
         self.view_menu.addSeparator()
         for number, (panel, tip) in enumerate((
             (self.metrics, self.tr("Accuracy and loss per epoch")),

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+import core.cli as cli
 import core.lr_finder as finder
 import main
 from core.config import TrainConfig
@@ -168,3 +169,10 @@ def test_find_lr_on_one_class_says_why_in_one_line(tmp_path, capsys):
 def test_find_lr_needs_headless(capsys):
     assert main.main(["--find-lr"]) == 2
     assert "--find-lr needs --headless" in capsys.readouterr().err
+
+
+def test_find_lr_ignores_epochs_0_as_it_does_not_train():
+    options = cli.parse(["--headless", "--find-lr", "--epochs", "0", "--preset", "seed-4"])
+    assert options.find_lr and options.config.epochs == 0
+    with pytest.raises(cli.UsageError, match="at least 1"):  # a training run still needs one
+        cli.parse(["--headless", "--epochs", "0"])

@@ -91,3 +91,23 @@ def test_without_points_the_coach_asks_for_points_not_all_is_well(qtbot, make_wi
     qtbot.waitUntil(lambda: "No points yet" in window.coach_panel.summary.text(),
                     timeout=10_000)
     assert coach_title(window) == "Coach"
+
+
+def test_the_coach_offers_the_finders_rate_only_while_the_sweep_describes_the_model(
+        qtbot, make_window):
+    """The finder swept the model; then a new model (another seed) was built: the coach kept
+    offering the old sweep's rate (review of issue 10)."""
+    from tests.gui.test_lr_finder import finder_tab, sweep_now
+
+    window = make_window(optimizer="adam", learning_rate=0.001, seed=4, epochs=20)
+    sweep = sweep_now(qtbot, finder_tab(window))
+    trained_to_the_limit(qtbot, window, 20)
+    offered = f"Learning rate → {float(f'{sweep.suggestion:.3g}'):g}"
+    qtbot.waitUntil(lambda: offered in [b.text() for b in window.coach_panel.fix_buttons],
+                    timeout=10_000)
+    window.apply_changes({"seed": 5}, restart=False)  # a new model: the sweep is not its
+    qtbot.waitUntil(lambda: window.lr_finder_panel.sweep is None, timeout=10_000)
+    trained_to_the_limit(qtbot, window, 20)
+    qtbot.waitUntil(lambda: window.coach_panel.fix_buttons
+                    and offered not in [b.text() for b in window.coach_panel.fix_buttons],
+                    timeout=10_000)

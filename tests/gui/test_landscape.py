@@ -123,3 +123,53 @@ def test_closing_the_window_ends_the_landscape_worker(qtbot, make_window):
     assert [t for t in threading.enumerate() if t.name == "landscape"]
     window.close()
     assert not [t for t in threading.enumerate() if t.name == "landscape"]
+
+
+def test_the_colour_bar_shows_plain_log_losses_without_a_scale_factor(qtbot, make_window):
+    """Small losses (log10 between about -0.6 and 0) are ticked as they are, not as
+    "(x0.001)" with ticks -700 ... 0."""
+    window = make_window(optimizer="sgd", learning_rate=0.5)
+    panel = show_landscape(qtbot, window)
+    axis = panel._colorbar.axis
+    low, high = panel._colorbar.levels()
+    assert -3 < low < high < 3  # a loss range where pyqtgraph would pick the prefix
+    axis.update()
+    assert axis.autoSIPrefixScale == 1.0
+    assert "x0" not in axis.labelString()
+    ticks = [value for _spacing, values in axis.tickValues(low, high, 200) for value in values]
+    assert ticks and all(low - 1 <= t <= high + 1 for t in ticks)
+
+
+def test_clearing_the_points_clears_the_map_and_says_why(qtbot, make_window):
+    window = make_window(optimizer="sgd", learning_rate=0.5)
+    panel = show_landscape(qtbot, window)
+    assert "mean over 4 points" in panel.summary.text()
+    window.clear_action.trigger()
+    qtbot.waitUntil(lambda: panel.landscape is None, timeout=10_000)
+    assert panel.image.image is None
+    assert panel.summary.text() == "No points: nothing to draw a loss over."
+    assert path_length(panel) == 0 and not len(panel.current_item.getData()[0])
+
+
+def test_seeds_weights_redraw_the_map_for_the_new_model(qtbot, make_window):
+    """The seed's weights lie inside the map drawn for the picked start, bias 0 both: the map
+    and its text must still be computed again, around the new model's weights."""
+    window = make_window(optimizer="sgd", learning_rate=0.5)
+    seeds = window.metrics.latest.w
+    panel = show_landscape(qtbot, window)
+    c1, c2 = panel.landscape.centre
+    click_map(qtbot, panel, c1 + 0.1, c2 + 0.1)  # a start inside the map's central half
+    qtbot.waitUntil(lambda: window.bridge.config.start_weights is not None, timeout=5_000)
+    picked = window.bridge.config.start_weights
+    qtbot.waitUntil(lambda: at_epoch_0_from(window, picked), timeout=30_000)
+    qtbot.waitUntil(lambda: panel.landscape.centre == pytest.approx(picked, abs=1e-6),
+                    timeout=30_000)
+    picked_map = panel.landscape
+    assert picked_map.inner(seeds, 0.5)  # the old map would still have "fitted" the seed's
+    qtbot.mouseClick(panel.seed_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: at_epoch_0_from(window, seeds), timeout=30_000)
+    qtbot.waitUntil(lambda: panel.landscape is not picked_map
+                    and panel.landscape.centre == pytest.approx(seeds, abs=1e-6),
+                    timeout=30_000)
+    assert panel.landscape.bias == 0.0
+    assert panel.summary.text().startswith("Bias held at 0;")
