@@ -31,6 +31,12 @@ THRESHOLD = 0.5  # predict > 0.5 is class 1, as the decision line and the readou
 # round trip through text can lose. A row typed near a point (0.48 for 0.4837) is a place.
 MATCH_TOLERANCE = 1e-9
 MAX_ROWS = 200  # a table to read, not a data set; predict on more is the data's business
+# A typed coordinate is refused beyond this size. A row is a place to ask about near the
+# data, drawn as a cross on the plot; a coordinate like 1e30 is a slip of the keyboard, and
+# in a window on X such a row made every cross on the plot vanish (all rows are one plot
+# item, and Qt gave up drawing it), while 1e6 drew fine. A million is far beyond the data
+# this tool is for (the question's lie in 0..1), so refusing more loses no real question.
+MAX_COORDINATE = 1e6
 
 
 def predict_rows(neuron, xy: np.ndarray) -> np.ndarray:
@@ -114,6 +120,11 @@ def parse_coordinate(text: str) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
+
+
+def within_limit(value: float) -> bool:
+    """Whether a typed coordinate is one the panel takes: at most ``MAX_COORDINATE`` in size."""
+    return abs(value) <= MAX_COORDINATE
 
 
 def format_coordinate(value: float) -> str:

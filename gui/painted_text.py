@@ -23,6 +23,8 @@ class PaintedText(QWidget):
         self._wrap = wrap
         self._color = QColor("#202020")
         self._alignment = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        self._box: QColor | None = None  # a background box behind the text only
+        self._pad = 0  # the box's margin around the text
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def text(self) -> str:
@@ -42,30 +44,46 @@ class PaintedText(QWidget):
         self._alignment = alignment
         self.update()
 
+    def set_box(self, color: QColor, pad: int = 3) -> None:
+        """Paint the text on a box of ``color`` just large enough for it (``pad`` pixels
+        around), not over the whole widget: text over a busy picture stays readable while
+        the picture beside a short text stays in sight."""
+        self._box, self._pad = QColor(color), pad
+        self.update()
+
+    def _inner(self) -> QRectF:
+        return QRectF(self.rect()).adjusted(self._pad, self._pad, -self._pad, -self._pad)
+
     def fits(self) -> bool:
         """Whether the whole text fits the room it has (else its end is cut off)."""
+        inner = self._inner()
         if not self._wrap:
-            return self.fontMetrics().horizontalAdvance(self._text) <= self.width()
-        return self._needed_height(self._text) <= self.height()
+            return self.fontMetrics().horizontalAdvance(self._text) <= inner.width()
+        return self._needed_height(self._text) <= inner.height()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt naming
         painter = QPainter(self)
         painter.setPen(self._color)
         option = QTextOption(self._alignment)
+        inner = self._inner()
         if not self._wrap:
             option.setWrapMode(QTextOption.WrapMode.NoWrap)
             text = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight,
-                                                 self.width())
+                                                 int(inner.width()))
         else:
             option.setWrapMode(QTextOption.WrapMode.WordWrap)
             text = self._text
             if not self.fits():  # say that something is missing (a tooltip may have it all)
-                while text and self._needed_height(text + "…") > self.height():
+                while text and self._needed_height(text + "…") > inner.height():
                     text = text[: len(text) - max(1, len(text) // 20)].rstrip()
                 text += "…"
-        painter.drawText(QRectF(self.rect()), text, option)
+        if self._box is not None and text:
+            box = painter.boundingRect(inner, text, option)
+            box = box.adjusted(-self._pad, -self._pad, self._pad, self._pad)
+            painter.fillRect(box.intersected(QRectF(self.rect())), self._box)
+        painter.drawText(inner, text, option)
 
     def _needed_height(self, text: str) -> int:
         flags = int(Qt.TextFlag.TextWordWrap.value)
-        return self.fontMetrics().boundingRect(0, 0, max(self.width(), 1), 100_000, flags,
-                                               text).height()
+        width = max(self.width() - 2 * self._pad, 1)
+        return self.fontMetrics().boundingRect(0, 0, width, 100_000, flags, text).height()

@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QMouseEvent, QPalette
+from PyQt6.QtGui import QColor, QMouseEvent
 from PyQt6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -35,6 +35,8 @@ ERASE_PIXELS = 30  # erasing takes the point nearest on screen only if it is thi
 MAX_RINGS = 5000  # misclassified points ringed at most
 POINT_SIZE = 9
 RIGHT_MARGIN = 4  # pixels beside the colour bar's label
+READOUT_PAD = 3  # pixels of box around the hover readout's text
+READOUT_OPACITY = 225  # of its white box: the text reads, the map still shows through a little
 HELD_OUT_SIZE = 11  # hollow markers read smaller than filled ones of the same size
 # Widgets that keep the keys typed into them (a chooser too: a letter picks an entry): a
 # click on the plot while one has the focus only takes the focus (and so commits what was
@@ -96,8 +98,8 @@ class PlotView(pg.PlotWidget):
     pointRemoved = pyqtSignal(int)  # index of the point under the cursor
     pointMoved = pyqtSignal(int, float, float, bool)  # index, x, y, part of the same drag
     hint = pyqtSignal(str)  # a one-line explanation for the status bar
-    # Pick mode (``picking``, the Predict panel's): a left click names a place (a point's own
-    # coordinates when on one) instead of adding a point.
+    # Pick mode (``picking``, the Predict panel's): a click (any button) names a place (a
+    # point's own coordinates when on one) instead of adding or removing a point.
     pointPicked = pyqtSignal(float, float)
 
     def __init__(self, parent=None) -> None:
@@ -211,18 +213,20 @@ class PlotView(pg.PlotWidget):
         self._view_box.sigRangeChanged.connect(self._redraw_model)
         self._view_box.disableAutoRange()
         self.setRange(QRectF(-0.5, -0.5, 2.0, 2.0), padding=0)
-        # What the model says under the cursor, painted over the plot's bottom edge (a text
-        # that changes with every mouse move must never lay the window out again).
+        # What the model says under the cursor, painted in a corner of the data area (a text
+        # that changes with every mouse move must never lay the window out again). Over the
+        # x axis it hid the tick labels; inside the data area, on a box just as large as the
+        # text, it hides a strip of the map only, and moves to the top corner while the
+        # cursor is in the bottom one, so it never covers what is pointed at.
         self.readout = PaintedText(wrap=True, parent=self.viewport())
-        self.readout.setAutoFillBackground(True)
-        # Over the x axis, where clicks add nothing; and clicks pass through it regardless.
+        self.readout.set_box(QColor(255, 255, 255, READOUT_OPACITY), READOUT_PAD)
+        # Clicks pass through it to the plot, so it takes none from the points below.
         self.readout.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        palette = self.readout.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor(255, 255, 255, 215))
-        self.readout.setPalette(palette)
         self.readout.hide()
+        self._readout_top = False  # in the data area's top corner (the cursor is at the bottom)
         self._hover_pos = QPointF()
         self.scene().sigMouseMoved.connect(self._hovered)
+        self._view_box.sigResized.connect(lambda _box: self._place_readout())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         """Lay the legend out in two columns only where they fit. The plot item's minimum
@@ -232,9 +236,22 @@ class PlotView(pg.PlotWidget):
             self._fit_legend()  # first: the plot item below is then sized with its new minimum
         super().resizeEvent(event)
         if "readout" in self.__dict__:
-            lines = 2 * self.readout.fontMetrics().lineSpacing() + 4
-            self.readout.setGeometry(4, self.viewport().height() - lines - 4,
-                                     self.viewport().width() - 8, lines)
+            self._place_readout()
+
+    def data_area(self) -> QRectF:
+        """The view box (where points are drawn, inside the axes) in viewport pixels."""
+        return self.mapFromScene(self._view_box.sceneBoundingRect()).boundingRect().toRectF()
+
+    def _place_readout(self) -> None:
+        """Two lines across the data area's bottom (or, ``_readout_top``, top) edge. Only on
+        a resize or a change of corner: moving a widget costs a repaint of what it uncovers."""
+        area = self.data_area()
+        height = 2 * self.readout.fontMetrics().lineSpacing() + 2 * READOUT_PAD
+        top = area.top() + 2 if self._readout_top else area.bottom() - 2 - height
+        self.readout.setGeometry(int(area.left()) + 2, int(top),
+                                 max(int(area.width()) - 4, 1), int(height))
+        vertical = Qt.AlignmentFlag.AlignTop if self._readout_top else Qt.AlignmentFlag.AlignBottom
+        self.readout.setAlignment(Qt.AlignmentFlag.AlignLeft | vertical)
 
     def leaveEvent(self, event) -> None:  # noqa: N802 - Qt naming
         self.readout.hide()
@@ -259,6 +276,13 @@ class PlotView(pg.PlotWidget):
         if reading is None:
             self.readout.hide()
             return
+        # The cursor in the readout's bottom strip (plus a margin): to the top, and back.
+        strip = self.readout.height() + 8
+        y = self.mapFromScene(scene_pos).y()
+        top = y > self.data_area().bottom() - strip
+        if top != self._readout_top:
+            self._readout_top = top
+            self._place_readout()
         self.readout.setText(self.reading_text(reading))
         self.readout.show()
 
@@ -474,7 +498,9 @@ class PlotView(pg.PlotWidget):
         x, y = where.x(), where.y()
         button = event.button()
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        if button == Qt.MouseButton.LeftButton and self.picking:
+        if self.picking:
+            # Any button, with or without Ctrl, under any brush: while picking a click only
+            # names a place, it never adds or removes a point.
             index = self.point_near(event.scenePos())
             if index is not None:  # on a point: its coordinates exactly, not the pixel's
                 x, y = (float(v) for v in self._xy[index])

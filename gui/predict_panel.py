@@ -38,6 +38,7 @@ from PyQt6.QtWidgets import (
 )
 
 from core.predict import (
+    MAX_COORDINATE,
     MAX_ROWS,
     QUESTION_ROWS,
     QUESTION_SCENARIOS,
@@ -50,6 +51,7 @@ from core.predict import (
     predict_rows,
     predicted_class,
     row_text,
+    within_limit,
 )
 from core.record import EpochBatch
 from gui import style
@@ -151,8 +153,9 @@ class PredictPanel(QWidget):
         self.clear.clicked.connect(lambda: self.set_rows(()))
         self.pick = QPushButton(tr("Pick on plot"))
         self.pick.setCheckable(True)
-        self.pick.setToolTip(tr("While on, a left click on the plot adds a row there (on a "
-                                "point: its exact coordinates) and adds no point. Escape ends."))
+        self.pick.setToolTip(tr("While on, a click on the plot adds a row there (on a "
+                                "point: its exact coordinates) and adds or removes no point. "
+                                "Escape ends."))
         self.pick.toggled.connect(self._pick_toggled)
         buttons = QHBoxLayout()
         for button in (self.add, self.remove, self.clear, self.pick):
@@ -238,10 +241,12 @@ class PredictPanel(QWidget):
             return
         value = parse_coordinate(item.text())
         old = self._rows[row][column]
-        if value is None:
-            self._window.status.message(
-                self.tr("\"{0}\" is not a number: {1} stays {2}").format(
-                    item.text(), "xy"[column], format_coordinate(old)), 6000)
+        if value is None or not within_limit(value):
+            message = (self.tr("\"{0}\" is not a number: {1} stays {2}") if value is None
+                       else self.tr("\"{0}\" is too far out (at most {3:,.0f} either way): "
+                                    "{1} stays {2}"))
+            self._window.status.message(message.format(
+                item.text(), "xy"[column], format_coordinate(old), MAX_COORDINATE), 6000)
             self._set_text(row, column, format_coordinate(old))
             return
         place = list(self._rows[row])
@@ -427,6 +432,9 @@ class PredictPanel(QWidget):
                         "Escape ends"), 6000)
         else:
             self._plot.viewport().unsetCursor()
+            if not self._closed:  # the picking hint must not outlive picking (a tab switch)
+                self._window.status.message(
+                    self.tr("Picking ended: a click on the plot adds a point again"), 3000)
 
     def _points_loaded(self) -> None:
         """The question's points came (at launch or as a preset): offer its predict_data,

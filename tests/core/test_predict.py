@@ -11,6 +11,7 @@ from core.config import TrainConfig
 from core.engine import Engine, EngineData
 from core.model import build_model
 from core.predict import (
+    MAX_COORDINATE,
     QUESTION_ROWS,
     code_text,
     describe,
@@ -19,6 +20,7 @@ from core.predict import (
     predict_rows,
     predicted_class,
     row_text,
+    within_limit,
 )
 from core.presets import make_preset
 from core.readout import read_at
@@ -108,6 +110,11 @@ def test_typed_coordinates_are_finite_numbers_or_refused():
     assert parse_coordinate(" 1.5 ") == 1.5 and parse_coordinate("-2e3") == -2000.0
     for bad in ("", "abc", "1,5", "nan", "inf", "0.5.1"):
         assert parse_coordinate(bad) is None, bad
+
+
+def test_typed_coordinates_beyond_the_limit_are_refused():
+    assert within_limit(MAX_COORDINATE) and within_limit(-1e6) and within_limit(0.0)
+    assert not within_limit(1e30) and not within_limit(-1.000001e6)
 
 
 def test_the_printout_looks_like_the_questions():

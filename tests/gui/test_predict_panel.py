@@ -7,6 +7,7 @@ from PyQt6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
 from core.predict import QUESTION_ROWS, format_coordinate, keras_text, row_text
 from core.trainer import TrainerState
+from gui.plot_view import Brush
 from gui.predict_panel import CLASS, LABEL, OUTPUT, X, Y
 from tests.gui.helpers import click, one_pixel, press_scenario
 
@@ -89,6 +90,14 @@ def test_a_typed_row_is_predicted_and_a_word_is_refused(qtbot, make_window):
     assert "\"abc\" is not a number: x stays 1.0" in window.statusBar().currentMessage()
     assert panel.rows()[4] == (1.0, 1.0) and panel.table.item(4, X).text() == "1.0"
     assert panel.rows()[:4] == list(QUESTION_ROWS)  # nothing lost
+    # Far out is refused too: at 1e30 every cross on the plot vanished
+    panel.table.editItem(panel.table.item(4, X))
+    type_into("1e30")
+    assert ("\"1e30\" is too far out (at most 1,000,000 either way): x stays 1.0"
+            in window.statusBar().currentMessage())
+    assert panel.rows() == [*QUESTION_ROWS, (1.0, 1.0)] and panel.table.item(4, X).text() == "1.0"
+    np.testing.assert_array_equal(np.column_stack(panel._marks.getData()), panel.rows())
+    panel.table.editItem(panel.table.item(4, X))
     panel.table.editItem(panel.table.item(4, X))
     type_into("0.25")
     panel.table.editItem(panel.table.item(4, Y))
@@ -134,12 +143,51 @@ def test_picking_on_the_plot_adds_rows_and_no_points(qtbot, make_window):
     qtbot.waitUntil(lambda: answered(panel, 0), timeout=TIMEOUT)
     expected = keras_predict(qtbot, window, panel.rows())
     assert column(panel, OUTPUT) == [row_text(p) for p in expected[:, 0]]
-    # Escape ends picking: the next click adds a point again
+    # Escape ends picking, and the status bar no longer says a click adds a row
     qtbot.keyClick(window.plot, Qt.Key.Key_Escape)
     assert not panel.pick.isChecked() and not window.plot.picking
+    assert "Picking ended" in window.statusBar().currentMessage()
     click(qtbot, window, 0.5, 1.5)
     qtbot.waitUntil(lambda: len(window.dataset) == points + 1)
     assert len(panel.rows()) == 2
+
+
+def test_while_picking_no_click_adds_or_removes_a_point(qtbot, make_window):
+    """The right button, Ctrl+click and the Erase brush add or remove points, but not while
+    picking: every click then only adds a row."""
+    window = make_window()
+    panel = open_panel(qtbot, window)
+    panel.set_rows(())
+    qtbot.mouseClick(panel.pick, Qt.MouseButton.LeftButton)
+    points = window.dataset.snapshot()
+    click(qtbot, window, 0.5, 0.25, button=Qt.MouseButton.RightButton)  # a class-0 point before
+    click(qtbot, window, 1.0, 0.0, modifier=Qt.KeyboardModifier.ControlModifier)  # removed it
+    window.brush_actions[Brush.ERASE].trigger()
+    click(qtbot, window, 0.0, 1.0)  # the Erase brush removed it
+    assert len(panel.rows()) == 3
+    assert panel.rows()[1:] == [(1.0, 0.0), (0.0, 1.0)]  # the points' own coordinates
+    after = window.dataset.snapshot()
+    np.testing.assert_array_equal(after.xy, points.xy)
+    np.testing.assert_array_equal(after.labels, points.labels)
+
+
+def test_switching_tabs_ends_picking_and_the_status_bar_says_so(qtbot, make_window):
+    window = make_window()
+    panel = open_panel(qtbot, window)
+    qtbot.mouseClick(panel.pick, Qt.MouseButton.LeftButton)
+    assert "Click on the plot to add a predict row" in window.statusBar().currentMessage()
+    tabs = window.panels.tabBar()
+    charts = window.panel_index(window.metrics)
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(charts).center())
+    qtbot.waitUntil(lambda: not panel.isVisible())
+    assert not panel.pick.isChecked() and not window.plot.picking
+    message = window.statusBar().currentMessage()
+    assert "Picking ended" in message and "Click on the plot" not in message
+    points = len(window.dataset)
+    rows = panel.rows()
+    click(qtbot, window, 0.5, 1.5)  # as the message says: a point, not a row
+    qtbot.waitUntil(lambda: len(window.dataset) == points + 1)
+    assert panel.rows() == rows
 
 
 def test_the_output_follows_the_training_and_says_which_epoch_it_is(qtbot, make_window):

@@ -3,7 +3,8 @@
 import math
 
 import numpy as np
-from PyQt6.QtCore import QEvent
+from PyQt6.QtCore import QEvent, Qt
+from PyQt6.QtGui import QMouseEvent
 from PyQt6.QtWidgets import QApplication
 
 from core.readout import read_at
@@ -79,3 +80,27 @@ def test_under_a_still_cursor_it_follows_the_training(qtbot, make_window):
     expected = read_at(window.metrics.latest.line, 1.0, 0.0, label=0)
     assert window.plot.readout.text() != before
     assert f"its loss {expected.loss:.3g}" in window.plot.readout.text()
+
+
+def test_it_covers_neither_the_axes_tick_labels_nor_the_cursor(qtbot, make_window):
+    """Painted over the x axis it hid the tick labels; it sits inside the data area, and
+    leaves the bottom for the top while the cursor is down there."""
+    window = trained(qtbot, make_window)
+    plot = window.plot
+    for x, y in ((0.5, 1.5), (0.5, -0.95), (0.4, 1.5)):  # high, at the bottom edge, high again
+        # The mouse held still at (x, y): pyqtgraph passes on at most 60 moves a second and
+        # drops the rest, so the move is repeated until one gets through.
+        where = plot.to_widget(x, y).toPointF()
+        move = QMouseEvent(QEvent.Type.MouseMove, where, plot.viewport().mapToGlobal(where),
+                           Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
+                           Qt.KeyboardModifier.NoModifier)
+        before = plot.readout.text()
+        qtbot.waitUntil(lambda move=move, before=before:
+                        QApplication.sendEvent(plot.viewport(), move) is not None
+                        and plot.readout.isVisible() and plot.readout.text() != before,
+                        timeout=5_000)
+        box = plot.readout.geometry().toRectF()
+        assert plot.data_area().contains(box)  # not over an axis
+        assert not box.contains(plot.to_widget(x, y).toPointF())
+        assert plot.readout.fits()  # the whole reading is shown
+    assert plot.readout.geometry().bottom() > plot.data_area().center().y()
