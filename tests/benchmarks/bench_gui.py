@@ -2,6 +2,7 @@
 
 Over 10 s: the GUI thread's largest gap between 5 ms timer ticks (target < 30 ms with 1,000
 points, < 60 ms with 100,000) and plot redraws per second (target >= 30). The same with the
+mouse moving over the plot every frame (the hover readout follows it), with the
 Landscape tab shown (its maps are computed on a worker thread, at most 4 a second), and the
 time one map takes (``core.landscape.loss_grid``, 65 x 65 cells) at 4, 2,000 and 100,000
 points.
@@ -37,9 +38,12 @@ def ready_window(app, dataset, config, pace):
     return window, reports
 
 
-def measure(app, n_points: int, panel: str | None = None) -> dict:
-    """``panel``: the window's attribute of a tab to show while training (None: the charts)."""
+def measure(app, n_points: int, panel: str | None = None, hover: bool = False) -> dict:
+    """``panel``: the window's attribute of a tab to show while training (None: the charts).
+    ``hover``: the mouse moves over the plot every frame meanwhile, across points and between
+    them, as a person reading the probabilities does (the readout follows it)."""
     from PyQt6.QtCore import QEvent, QObject, QTimer
+    from PyQt6.QtTest import QTest
 
     from core.config import TrainConfig
     from core.dataset import Dataset
@@ -63,9 +67,23 @@ def measure(app, n_points: int, panel: str | None = None) -> dict:
     maps: list[int] = []
     if panel is not None:
         shown = getattr(window, panel)
-        window.panels.setCurrentWidget(shown)
+        window.show_panel(shown)
         if panel == "landscape_panel":
             shown._worker.finished.connect(lambda *_: maps.append(1))
+    readouts: set[str] = set()
+    mover = QTimer()
+    if hover:
+        path = np.column_stack([np.linspace(-0.3, 1.3, 97), 0.5 + 0.7 * np.sin(np.arange(97))])
+        step = iter(range(10**9))
+
+        def move() -> None:
+            x, y = path[next(step) % len(path)]
+            QTest.mouseMove(window.plot.viewport(), window.plot.to_widget(x, y))
+            readouts.add(window.plot.readout.text())
+
+        mover.setInterval(16)
+        mover.timeout.connect(move)
+        mover.start()
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(5)
@@ -76,6 +94,7 @@ def measure(app, n_points: int, panel: str | None = None) -> dict:
     QTimer.singleShot(int(SECONDS * 1000), app.quit)
     app.exec()  # the real event loop, as the user's window runs it
     timer.stop()
+    mover.stop()
     epochs = ready[-1] - first_epoch
     window.close()
     dispose_window(app, window)
@@ -85,7 +104,8 @@ def measure(app, n_points: int, panel: str | None = None) -> dict:
             "redraws_per_s": round(PaintCounter.count / SECONDS, 1),
             "epochs_per_s": round(epochs / SECONDS, 1),
             **({"panel": panel, "landscape_maps_per_s": round(len(maps) / SECONDS, 1)}
-               if panel else {})}
+               if panel else {}),
+            **({"hover_readouts_seen": len(readouts)} if hover else {})}
 
 
 def landscape_grid_ms(n_points: int, repeats: int = 5) -> float:
@@ -108,6 +128,7 @@ def main() -> dict:
 
     app = QApplication.instance() or QApplication([])
     results = {f"{n}_points": measure(app, n) for n in (1_000, 100_000)}
+    results["100000_points_hovering"] = measure(app, 100_000, hover=True)
     results["100000_points_landscape_tab"] = measure(app, 100_000, panel="landscape_panel")
     results["landscape_grid_ms"] = {n: landscape_grid_ms(n) for n in (4, 2_000, 100_000)}
     return results
