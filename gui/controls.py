@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import secrets
 
-from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QAbstractButton,
     QAbstractSlider,
@@ -42,7 +42,7 @@ from core.config import (
 )
 from core.presets import PRESETS
 from core.scenarios import SCENARIOS, Scenario
-from gui.actions import keep_focus_off
+from gui.actions import keep_focus_off, keep_keys_in
 
 LR_SLIDER_STEPS_PER_DECADE = 20
 
@@ -55,26 +55,6 @@ def scenario_title(scenario: Scenario) -> str:
 def scenario_explanation(scenario: Scenario) -> str:
     """Why the scenario behaves as it does, translated: the button's tooltip."""
     return QCoreApplication.translate("Scenarios", scenario.explanation)
-
-
-class _KeysStayInInputs(QObject):
-    """Plain keys belong to the focused control, not to the window's one-key shortcuts:
-    Right moves the learning-rate slider, R and S type into a box. (Qt asks the focus widget
-    first with a ShortcutOverride event; accepting it keeps the key.) Shortcuts with Ctrl or
-    Alt still work everywhere, and so does Space, Train / pause, in controls where it means
-    nothing (a slider, a number box, a chooser) — a user who just set the rate presses Space
-    to train. Buttons and check boxes take focus only from Tab (``gui.actions.keep_focus_off``),
-    so Space reaches them only when the keyboard user chose them."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
-        if event.type() != QEvent.Type.ShortcutOverride or event.modifiers() & (
-                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-                | Qt.KeyboardModifier.MetaModifier):
-            return False
-        if event.key() == Qt.Key.Key_Space and not isinstance(watched, QAbstractButton):
-            return False
-        event.accept()
-        return True
 
 
 class ControlsPanel(QWidget):
@@ -177,12 +157,11 @@ class ControlsPanel(QWidget):
             scenario_layout.addWidget(button)
         outer.addWidget(scenario_box)
         outer.addStretch(1)
-        self._keep_keys = _KeysStayInInputs(self)
         for widget in self.findChildren(QWidget):
-            if isinstance(widget, (QAbstractSpinBox, QComboBox, QAbstractSlider, QAbstractButton)):
-                widget.installEventFilter(self._keep_keys)
             if isinstance(widget, QAbstractButton):
                 keep_focus_off(widget)
+            elif isinstance(widget, (QAbstractSpinBox, QComboBox, QAbstractSlider)):
+                keep_keys_in(widget)
         self.show_config(config)
 
     def _double(self, bounds: tuple[float, float], step: float, decimals: int,

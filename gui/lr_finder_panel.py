@@ -20,7 +20,7 @@ from concurrent.futures import Future
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QCoreApplication, QEvent, QObject, Qt, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import QCoreApplication, pyqtSignal, pyqtSlot
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from core.config import TrainConfig
@@ -34,6 +34,7 @@ from core.lr_finder import (
 )
 from core.trainer import TrainerState
 from gui import style
+from gui.actions import keep_focus_off
 from gui.background import BackgroundWorker
 
 RAW_COLOR = "#B0B0B0"  # each step's batch loss: faint, the noise behind the curve
@@ -44,19 +45,6 @@ MARKER_COLOR = style.SERIES_COLORS["predict"]
 def sweep_text(sweep: Sweep) -> str:
     """The sweep's sentence in the user's language (core keeps the English template)."""
     return QCoreApplication.translate("LrFinder", sweep.template).format(**sweep.values)
-
-
-class _SpacePressesButton(QObject):
-    """Space on a focused button of this panel presses it, as in the controls, instead of
-    reaching the window's Train / pause shortcut. (Qt asks the focus widget first with a
-    ShortcutOverride event; accepting it keeps the key.)"""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
-        if (event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Space
-                and not event.modifiers()):
-            event.accept()
-            return True
-        return False
 
 
 class LrFinderPanel(QWidget):
@@ -143,10 +131,8 @@ class LrFinderPanel(QWidget):
         self.progress.setVisible(False)
         # As the controls' buttons: focus only from Tab (a click leaves it on the plot, so the
         # next Space trains), and then Space presses the button. Alt+R finds from anywhere.
-        self._space = _SpacePressesButton(self)
         for button in (self.find_button, self.cancel_button, self.use_button):
-            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            button.installEventFilter(self._space)
+            keep_focus_off(button)
         buttons = QHBoxLayout()
         for widget in (self.find_button, self.cancel_button, self.progress, self.use_button):
             buttons.addWidget(widget)
