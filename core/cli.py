@@ -61,7 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--preset", choices=list(PRESETS),
                         help=f"data set (default {DEFAULT_PRESET})")
-    source.add_argument("--data", type=Path, metavar="FILE.csv", help="points from a CSV x,y,label")
+    source.add_argument("--data", type=Path, metavar="FILE.csv",
+                        help="points from a text table: x, y, label (0 or 1); comma, "
+                             "semicolon, tab or space separated, header or none, numpy.savetxt "
+                             "and pandas to_csv files read as they are")
     parser.add_argument("--epochs", type=int, help="epoch limit (headless default "
                         f"{HEADLESS_DEFAULT_EPOCHS}; window default {_DEFAULTS.epochs} = until "
                         "paused; overrides a scenario's)")

@@ -1,13 +1,18 @@
-"""Points on disk: a CSV with header ``x,y,label``.
+"""Points on disk: read the CSV files people have, write one plain dialect.
 
-Loading validates every row before anything is returned, so a bad file never half-replaces the
-user's points; the error names the first bad line the way an editor would count it (1 = header).
+Users bring data made in NumPy or pandas, so reading accepts what those write (``load_csv``
+lists the rules); writing always uses the header ``x,y,label`` so the app's own files are the
+simplest case. Loading validates every row before anything is returned, so a bad file never
+half-replaces the user's points; every error is one line naming the first bad line the way an
+editor counts it (1-based, comment and blank lines included).
 """
 
 from __future__ import annotations
 
 import csv
 import math
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -15,42 +20,64 @@ import numpy as np
 HEADER = ["x", "y", "label"]
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what editors count; str.splitlines knows more breaks
+_SEPARATORS = (";", ",")  # semicolon first: its files may hold commas (in names, say)
+_SPACE = re.compile(r"\s")
+_INDEX_NAMES = ("", "unnamed: 0", "index")  # pandas to_csv's index column, named or not
+_LABEL_NAMES = ("label", "class", "target")  # then "y", but only when there is no "x" column
+_FEATURE_PAIRS = (("x", "y"), ("x1", "x2"), ("x0", "x1"))
+
 
 class DataFileError(ValueError):
     """A data file that cannot be used; the message is one line meant for the user."""
 
 
+@dataclass(frozen=True)
+class _Table:
+    """A file cut into cells: the header (if any) and the data rows with their line numbers."""
+
+    names: list[str] | None
+    header_line: int | None
+    rows: list[tuple[int, list[str]]]
+
+    @property
+    def width(self) -> int:
+        return len(self.names) if self.names is not None else len(self.rows[0][1])
+
+    @property
+    def first_line(self) -> int:
+        return self.header_line if self.header_line is not None else self.rows[0][0]
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Which cells hold x, y and the label, and the names to use for them in messages."""
+
+    indices: tuple[int, int, int]
+    names: tuple[str, str, str]
+
+
 def load_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """Read points as ``(xy float64 (n, 2), labels int8 (n,))``; ``DataFileError`` otherwise.
+
+    Accepted: UTF-8 with or without BOM; LF, CRLF or CR line ends; blank lines and ``#`` comment
+    lines anywhere; cells separated by tab, semicolon, comma or runs of spaces/tabs (chosen from
+    the first data row, see ``_separator``); any float syntax Python reads (``1e-3``,
+    ``0.000000000000000000e+00``). A first row with a non-empty cell that is not a number is the
+    header; otherwise the last ``#`` line just above the data is the header when it has as many
+    cells as the rows and is not all numbers (``numpy.savetxt(header=...)``); otherwise there is
+    no header. A first column named ``""``, ``Unnamed: 0`` or ``index`` holding integers is a
+    pandas index and is dropped.
+
+    The label column is picked by name: ``label``, else ``class``, else ``target``, else ``y``
+    when no column is called ``x`` (then ``y`` is the usual coordinate, as in ``x,y,label``).
+    Without such a name there must be exactly three columns, read as x, y, label. The two
+    features are ``x,y`` (or ``x1,x2``, ``x0,x1``) by name, else the first two other columns;
+    further columns are ignored and may hold anything. Labels are any number equal to 0 or 1.
+    """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataFileError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise DataFileError(f"{path}: not a text file") from None
-    except OSError as error:
-        raise DataFileError(f"{path}: cannot read ({error.strerror})") from None
-    rows = list(csv.reader(text.splitlines()))
-    if not rows:
-        raise DataFileError(f"{path}: the file is empty; expected a header 'x,y,label'")
-    header = [cell.strip().lower() for cell in rows[0]]
-    if header != HEADER:
-        found = ",".join(rows[0])
-        raise DataFileError(f"{path}:1: expected the header 'x,y,label', found '{found}'")
-    xy: list[tuple[float, float]] = []
-    labels: list[int] = []
-    for line_number, row in enumerate(rows[1:], start=2):
-        if not row or all(not cell.strip() for cell in row):
-            continue  # blank lines are harmless
-        if len(row) != 3:
-            raise DataFileError(f"{path}:{line_number}: expected 3 values, found {len(row)}")
-        x, y = (_number(path, line_number, name, cell) for name, cell in zip("xy", row))
-        label = row[2].strip()
-        if label not in ("0", "1", "0.0", "1.0"):
-            raise DataFileError(f"{path}:{line_number}: label must be 0 or 1, found '{label}'")
-        xy.append((x, y))
-        labels.append(int(float(label)))
-    return np.array(xy, dtype=np.float64).reshape(-1, 2), np.array(labels, dtype=np.int8)
+    table = _split_table(path, _read_text(path))
+    return _parse_points(path, table, _choose_columns(path, table))
 
 
 def save_csv(path: str | Path, xy: np.ndarray, labels: np.ndarray) -> None:
@@ -65,17 +92,201 @@ def save_csv(path: str | Path, xy: np.ndarray, labels: np.ndarray) -> None:
     tmp.replace(path)
 
 
-def _number(path: Path, line_number: int, name: str, cell: str) -> float:
+def _read_text(path: Path) -> str:
     try:
-        value = float(cell)
-    except ValueError:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: no such file") from None
+    except OSError as error:
+        raise DataFileError(f"{path}: cannot read ({error.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataFileError(f"{path}: not a text file") from None
+    if "\x00" in text:  # valid UTF-8, but no text editor or CSV writer puts NUL in a file
+        raise DataFileError(f"{path}: not a text file")
+    return text
+
+
+def _split_table(path: Path, text: str) -> _Table:
+    numbered = list(enumerate(_LINE_BREAK.split(text), start=1))
+    content = [(n, line) for n, line in numbered if line.strip() and not _is_comment(line)]
+    if not content:
+        if not text.strip():
+            raise DataFileError(f"{path}: the file is empty; expected rows of x, y, label")
+        raise DataFileError(f"{path}: no points to train on: only comment and blank lines")
+    # The first data row says how cells are separated (a header may have spaces in names).
+    separator = _separator(content[0][1])
+    if len(content) > 1 and _is_header(_cells(path, content[0][0], content[0][1], separator)):
+        in_data = _separator(content[1][1])
+        if len(_cells(path, content[1][0], content[1][1], in_data)) > 1:
+            separator = in_data  # else a data row with one cell: the header's separator says
+    rows = [(n, _cells(path, n, line, separator)) for n, line in content]
+    if _is_header(rows[0][1]):
+        header_line, names = rows[0]
+        # A header alone is a set of no points, as the window saves one: it opens empty (the
+        # command line refuses it, having nothing to train on).
+        return _Table([_name(cell) for cell in names], header_line, rows[1:])
+    header_line, names = _commented_header(path, numbered, rows, separator)
+    return _Table(names, header_line, rows)
+
+
+def _commented_header(
+    path: Path, numbered: list[tuple[int, str]], rows: list[tuple[int, list[str]]],
+    separator: str | None,
+) -> tuple[int | None, list[str] | None]:
+    """``numpy.savetxt(header="x,y,label")`` writes ``# x,y,label``: take the nearest non-blank
+    line above the data as the header if it is a comment shaped like one, else no header."""
+    above = [(n, line) for n, line in numbered[: rows[0][0] - 1] if line.strip()]
+    if not above or not _is_comment(above[-1][1]):
+        return None, None
+    n, line = above[-1]
+    text = line.lstrip().lstrip("#")
+    for sep in (separator, _separator(text)):  # the data's separator, else the line's own
+        cells = _cells(path, n, text, sep)
+        if len(cells) == len(rows[0][1]) and _is_header(cells):
+            return n, [_name(cell) for cell in cells]
+    return None, None  # an ordinary comment
+
+
+def _choose_columns(path: Path, table: _Table) -> _Columns:
+    keys = [name.lower() for name in table.names] if table.names is not None else None
+    candidates = list(range(table.width))
+    if keys and keys[0] in _INDEX_NAMES and _holds_integers(table.rows, 0):
+        candidates.remove(0)
+    if len(candidates) < 3:
         raise DataFileError(
-            f"{path}:{line_number}: {name} is not a number: '{cell.strip()}'"
-        ) from None
+            f"{path}:{table.first_line}: expected 3 values (x, y, label), found "
+            f"{len(candidates)}")
+    label = _label_column(keys, candidates)
+    if label is None:
+        if len(candidates) > 3:
+            raise DataFileError(
+                f"{path}:{table.first_line}: {len(candidates)} columns and none is named label, "
+                "class, target or y; name the label column in a header line")
+        label = candidates[2]
+    rest = [c for c in candidates if c != label]
+    x, y = _feature_columns(keys, rest)
+
+    def name(column: int, role: str) -> str:
+        names = table.names
+        return role if names is None or not names[column] else _shown(names[column])
+
+    return _Columns((x, y, label), (name(x, "x"), name(y, "y"), name(label, "label")))
+
+
+def _label_column(keys: list[str] | None, candidates: list[int]) -> int | None:
+    if keys is None:
+        return None
+    named = {keys[c]: c for c in reversed(candidates)}  # reversed: the first of equal names wins
+    for name in _LABEL_NAMES:
+        if name in named:
+            return named[name]
+    if "y" in named and "x" not in named:  # x1,x2,y is scikit-learn's X and y
+        return named["y"]
+    return None
+
+
+def _feature_columns(keys: list[str] | None, rest: list[int]) -> tuple[int, int]:
+    if keys is not None:
+        named = {keys[c]: c for c in reversed(rest)}
+        for first, second in _FEATURE_PAIRS:
+            if first in named and second in named:
+                return named[first], named[second]
+    return rest[0], rest[1]
+
+
+def _parse_points(path: Path, table: _Table, columns: _Columns) -> tuple[np.ndarray, np.ndarray]:
+    width = table.width
+    xy = np.empty((len(table.rows), 2), dtype=np.float64)
+    labels = np.empty(len(table.rows), dtype=np.int8)
+    x_col, y_col, label_col = columns.indices
+    x_name, y_name, label_name = columns.names
+    label_says = "label" if label_name.lower() == "label" else f"label '{label_name}'"
+    for i, (n, cells) in enumerate(table.rows):
+        if len(cells) != width:
+            raise DataFileError(
+                f"{path}:{n}: expected {width} values (as on line {table.first_line}), found "
+                f"{len(cells)}")
+        xy[i, 0] = _number(path, n, x_name, cells[x_col])
+        xy[i, 1] = _number(path, n, y_name, cells[y_col])
+        label = _number(path, n, label_says, cells[label_col])
+        if label not in (0.0, 1.0):
+            raise DataFileError(
+                f"{path}:{n}: {label_says} must be 0 or 1, found '{_shown(cells[label_col])}'")
+        labels[i] = int(label)
+    return xy, labels
+
+
+def _number(path: Path, line_number: int, name: str, cell: str) -> float:
+    value = _float_or_none(cell)
+    if value is None:
+        raise DataFileError(f"{path}:{line_number}: {name} is not a number: '{_shown(cell)}'")
     if not math.isfinite(value):
-        raise DataFileError(f"{path}:{line_number}: {name} must be finite, found '{cell.strip()}'")
+        raise DataFileError(
+            f"{path}:{line_number}: {name} must be finite, found '{_shown(cell)}'")
     if abs(value) > FLOAT32_MAX:  # the model computes in float32: this would be infinite there
         raise DataFileError(
             f"{path}:{line_number}: {name} is too large for float32 (above 3.4e38): "
-            f"'{cell.strip()}'")
+            f"'{_shown(cell)}'")
     return value
+
+
+def _float_or_none(cell: str) -> float | None:
+    if "_" in cell:  # float() takes "1_000" as Python source does; no CSV writer means that
+        return None
+    try:
+        return float(cell)
+    except ValueError:
+        return None
+
+
+def _shown(cell: str, limit: int = 40) -> str:
+    """Quote at most ``limit`` characters: a message is one readable line, whatever the file."""
+    return cell if len(cell) <= limit else cell[: limit - 3] + "..."
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip().startswith("#")
+
+
+def _separator(line: str) -> str | None:
+    """Semicolon, comma, tab, or ``None`` for runs of whitespace (``numpy.savetxt``'s default).
+
+    A tab counts as the separator only when no tab-separated cell has a space inside; a line
+    like ``"  0.5   1.5\t0"`` is whitespace-separated."""
+    for sep in _SEPARATORS:
+        if sep in line:
+            return sep
+    if "\t" in line and not any(_SPACE.search(cell.strip()) for cell in line.split("\t")):
+        return "\t"
+    return None
+
+
+def _cells(path: Path, line_number: int, line: str, separator: str | None) -> list[str]:
+    if separator is None:
+        return line.split()
+    if '"' not in line:
+        return [cell.strip() for cell in line.split(separator)]
+    try:  # quoted cells, as spreadsheets and pandas write names with separators in them
+        return [cell.strip() for cell in next(csv.reader([line], delimiter=separator))]
+    except (csv.Error, StopIteration) as error:
+        raise DataFileError(f"{path}:{line_number}: cannot split the line ({error})") from None
+
+
+def _is_header(cells: list[str]) -> bool:
+    """A row with text in it; a row of numbers (or numbers and empty cells) is data."""
+    return any(cell and _float_or_none(cell) is None for cell in cells)
+
+
+def _name(cell: str) -> str:
+    return cell.strip().strip("\"'").strip()
+
+
+def _holds_integers(rows: list[tuple[int, list[str]]], column: int) -> bool:
+    """pandas writes its index as integers (0..n-1, or the kept ones after filtering)."""
+    for _, cells in rows:
+        value = _float_or_none(cells[column]) if len(cells) > column else None
+        if value is None or not math.isfinite(value) or not value.is_integer():
+            return False
+    return True

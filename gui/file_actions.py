@@ -44,8 +44,8 @@ class FileActions(QObject):
     def open_file(self) -> bool:
         """Ask for a file and load it; True when its points replaced the old ones."""
         start = str(self._document.path.parent) if self._document.path else samples_folder()
-        path, _ = QFileDialog.getOpenFileName(self._window, self.tr("Open points"), start,
-                                              self.tr("CSV files (*.csv);;All files (*)"))
+        kinds = self.tr("Data tables (*.csv *.tsv *.txt *.dat);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self._window, self.tr("Open points"), start, kinds)
         return bool(path) and self.load_file(Path(path))
 
     def save_file(self) -> bool:

@@ -151,7 +151,8 @@ class MainWindow(QMainWindow):
         self.fit_action = make(tr("Fit view"), "F", self.fit_view,
                                tr("Fit the view to the points"))
         self.open_action = make(tr("Open…"), "Ctrl+O", self.open_file,
-                                tr("Load points from a CSV file (x,y,label)"))
+                                tr("Load points from a text table of x, y and label (CSV, "
+                                   "numpy.savetxt, pandas to_csv)"))
         self.save_action = make(tr("Save…"), "Ctrl+S", self.files.save_file,
                                 tr("Save the points as CSV"))
         self.quit_action = make(tr("Quit"), "Ctrl+Q", self.close, tr("Quit"))

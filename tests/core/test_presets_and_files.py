@@ -43,7 +43,7 @@ def test_csv_round_trip(tmp_path):
     ("text", "message"),
     [
         ("", "empty"),
-        ("a,b,c\n1,2,0\n", ":1: expected the header"),
+        ("x,y,label\nfoo\n", ":2: expected 3 values"),
         ("x,y,label\n1,2,0\n1,2\n", ":3: expected 3 values"),
         ("x,y,label\n1,2,0\n1,abc,0\n", ":3: y is not a number"),
         ("x,y,label\nnan,2,0\n", ":2: x must be finite"),
