@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="neuron-lab",
         description="Watch one sigmoid neuron learn. Without --headless, opens the window.",
     )
+    parser.add_argument("file", nargs="?", type=Path, metavar="FILE",
+                        help="a data file to open (the same as --data FILE)")
     parser.add_argument("--headless", action="store_true", help="train without a window")
     parser.add_argument("--scenario", choices=list(SCENARIOS), metavar="NAME",
                         help="run what the window's scenario button runs: its points (if it "
@@ -102,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse(argv: list[str]) -> Options:
     args = build_parser().parse_args(argv)
+    if args.file is not None:
+        if args.data is not None or args.preset is not None:
+            raise UsageError(f"{args.file}: give the points once (a FILE, --data or --preset)")
+        args.data = args.file
     headless = args.headless
     trains_alone = headless or args.screenshot is not None  # no one there to press Pause
     if args.json and not headless:

@@ -33,6 +33,7 @@ class FileActions(QObject):
     loaded = pyqtSignal()  # the document's points were replaced by a file or a preset
     failed = pyqtSignal(str)  # what went wrong, for the user (a file that cannot be used)
     succeeded = pyqtSignal(str)  # a file loaded or saved, a preset loaded
+    fileUsed = pyqtSignal(object)  # the pathlib.Path of a file just loaded or saved (recent)
 
     def __init__(self, window: QMainWindow, document: Document, status: StatusLabels) -> None:
         super().__init__(window)
@@ -81,6 +82,7 @@ class FileActions(QObject):
             self.failed.emit(str(error))
             return False
         self._loaded(self.tr("Loaded {0}").format(path.name))
+        self.fileUsed.emit(path)
         return True
 
     def load_preset(self, name: str, seed: int) -> bool:
@@ -101,6 +103,7 @@ class FileActions(QObject):
             return False
         self.update_title()
         self._succeeded(self.tr("Saved {0} points to {1}").format(count, path))
+        self.fileUsed.emit(path)
         return True
 
     def may_discard_points(self) -> bool:

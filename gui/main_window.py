@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import sys
 from functools import partial
+from pathlib import Path
 
 import numpy as np
-from PyQt6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QActionGroup, QCloseEvent
-from PyQt6.QtWidgets import QFrame, QMainWindow, QScrollArea, QTabWidget, QToolBar, QWidget
+from PyQt6.QtCore import QEvent, QMimeData, QObject, QSettings, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent
+from PyQt6.QtWidgets import (
+    QFrame,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
 
 from core.config import TrainConfig
 from core.dataset import DataSnapshot
@@ -41,6 +50,7 @@ from gui.narrator import Narrator
 from gui.pace_control import PaceControl
 from gui.plot_view import Brush, PlotView
 from gui.predict_panel import PredictPanel
+from gui.recent_files import RecentFiles
 from gui.status_bar import StatusLabels
 from gui.timeline import Timeline
 from gui.training_bridge import TrainingBridge
@@ -79,9 +89,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central_widget(self.caption, self.controls, self.plot,
                                              self.timeline, self.panels))
         self.welcome = WelcomeOverlay(self.plot, settings)
+        self._settings = settings
         self.status = StatusLabels(self.statusBar())
         self.files = FileActions(self, document, self.status)
         self._build_actions()
+        self.files.fileUsed.connect(self.recent.add)
+        self.setAcceptDrops(True)  # a data file dropped on the window opens
         self.setWindowIcon(style.app_icon())
 
         self.plot.viewport().installEventFilter(self)  # see eventFilter
@@ -194,7 +207,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         reserve_width(toolbar.widgetForAction(self.train_action), (tr("Pause"), tr("Train")))
         for title, actions in (
-            (tr("&File"), (self.open_action, self.save_action, self.quit_action)),
+            (tr("&File"), (self.open_action, self.save_action, None, self.quit_action)),
             (tr("&Train"), (self.train_action, self.step_action, self.reset_action,
                             self.new_seed_action, self.slower_action, self.faster_action)),
             (tr("&Edit"), (self.undo_action, self.redo_action, self.clear_action,
@@ -206,6 +219,11 @@ class MainWindow(QMainWindow):
             for action in actions:
                 menu.addSeparator() if action is None else menu.addAction(action)
         self.view_menu = menu  # the last: the panels' tabs are listed there too
+        file_menu = self.menuBar().actions()[0].menu()
+        self.recent_menu = QMenu(tr("Open &recent"), self)
+        file_menu.insertMenu(self.save_action, self.recent_menu)
+        self.recent = RecentFiles(self.recent_menu, self._settings, self)
+        self.recent.chosen.connect(self.open_path)
         self._build_help_menu()
 
     # --- user intent ---------------------------------------------------------------------------
@@ -253,6 +271,31 @@ class MainWindow(QMainWindow):
             return False
         self.bridge.reset()
         return True
+
+    def open_path(self, path: Path) -> bool:
+        """Open a data file named by the user (dropped, recent, on the command line); like
+        Open, its points start from epoch 0. A recent file that has gone is dropped from the
+        list, with one line saying so."""
+        if not path.exists():
+            self.narrator.show_error(self.tr("{0}: no such file (removed from the recent "
+                                             "files)").format(path))
+            self.recent.forget(path)
+            return False
+        if not self.files.load_file(path):
+            return False
+        self.bridge.reset()
+        return True
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt naming
+        if _dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt naming
+        path = _dropped_file(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            # After the drop has returned: the unsaved-points question is a modal dialog.
+            QTimer.singleShot(0, lambda: self.open_path(path))
 
     def apply_scenario(self, scenario: Scenario) -> None:
         """Load the scenario's preset (asking first), then train its config from epoch 0."""
@@ -502,3 +545,9 @@ class MainWindow(QMainWindow):
         self.landscape_panel.close_panel()
         self.bridge.stop()
         super().closeEvent(event)
+
+
+def _dropped_file(mime: QMimeData) -> Path | None:
+    """The one local file a drag carries (None for text, links or several files)."""
+    urls = [url for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
+    return Path(urls[0].toLocalFile()) if len(urls) == 1 else None
