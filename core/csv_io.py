@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core.atomic_write import atomic_write
+
 HEADER = ["x", "y", "label"]
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -81,15 +83,16 @@ def load_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def save_csv(path: str | Path, xy: np.ndarray, labels: np.ndarray) -> None:
-    """Write atomically (temp file + rename) so a failed save never truncates an old file."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
+    """Write atomically (``core.atomic_write``: a unique temp file, fsync, rename, the mode and
+    symlinks kept), so a failed save never truncates an old file or leaves a stray one."""
+
+    def write(handle) -> None:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         for (x, y), label in zip(np.asarray(xy), np.asarray(labels)):
             writer.writerow([repr(float(x)), repr(float(y)), int(label)])
-    tmp.replace(path)
+
+    atomic_write(path, write)
 
 
 def _read_text(path: Path) -> str:
