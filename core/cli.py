@@ -46,6 +46,10 @@ class Options:
     quiet: bool
     scenario: str | None = None  # the scenario's name when --scenario chose the run
     find_lr: bool = False  # --find-lr: sweep the learning rate, print a suggestion, exit
+    export_model: Path | None = None  # --export-model OUT.keras (headless, after training)
+    export_script: Path | None = None  # --export-script OUT.py
+    export_history: Path | None = None  # --export-history OUT.csv
+    reset_settings: bool = False  # --reset-settings: forget what the window remembered, exit
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,6 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", type=Path, metavar="OUT.png",
                         help="render the window offscreen after training and save it")
     parser.add_argument("--quiet", action="store_true", help="headless: no per-epoch lines")
+    parser.add_argument("--export-model", type=Path, metavar="OUT.keras",
+                        help="headless: save the trained model for plain Keras "
+                             "(keras.models.load_model)")
+    parser.add_argument("--export-script", type=Path, metavar="OUT.py",
+                        help="headless: write a plain Keras script that rebuilds and trains "
+                             "this model on these points")
+    parser.add_argument("--export-history", type=Path, metavar="OUT.csv",
+                        help="headless: write the training history, one row per epoch")
+    parser.add_argument("--reset-settings", action="store_true",
+                        help="forget what the window remembers (size, splitter, last folder, "
+                             "pace, brush, recent files, the welcome) and exit")
     parser.add_argument("--find-lr", action="store_true",
                         help="headless: instead of training, sweep the learning rate "
                              "exponentially on the initial model (the LR range test), print "
@@ -112,6 +127,14 @@ def parse(argv: list[str]) -> Options:
     trains_alone = headless or args.screenshot is not None  # no one there to press Pause
     if args.json and not headless:
         raise UsageError("--json needs --headless")
+    if args.reset_settings and (headless or args.screenshot is not None or args.find_lr):
+        raise UsageError("--reset-settings is for the window's settings; give it alone")
+    exports = (args.export_model, args.export_script, args.export_history)
+    if any(out is not None for out in exports) and (not headless or args.find_lr):
+        raise UsageError("--export-model, --export-script and --export-history need "
+                         "--headless training (the window has File → Export)")
+    if args.export_model is not None and args.export_model.suffix != ".keras":
+        raise UsageError(f"{args.export_model}: a Keras model file must end in .keras")
     if args.find_lr and not headless:
         raise UsageError("--find-lr needs --headless (the window has a Rate finder tab)")
     if args.find_lr and args.screenshot is not None:
@@ -144,13 +167,14 @@ def parse(argv: list[str]) -> Options:
         preset = scenario.preset if scenario and scenario.preset else args.preset
         source, path = preset or DEFAULT_PRESET, None
         xy, labels = make_preset(source, config.seed)
-    for out in (args.json, args.screenshot):
+    for out in (args.json, args.screenshot, *exports):
         if out is not None and not out.resolve().parent.is_dir():
             raise UsageError(f"{out}: the folder does not exist")
         if out is not None and out.is_dir():
             raise UsageError(f"{out}: is a folder, not a file name")
     return Options(config, xy, labels, source, path, headless, args.json, args.screenshot,
-                   args.quiet, scenario.name if scenario else None, args.find_lr)
+                   args.quiet, scenario.name if scenario else None, args.find_lr,
+                   *exports, reset_settings=args.reset_settings)
 
 
 def _config(args: argparse.Namespace, trains_alone: bool) -> TrainConfig:

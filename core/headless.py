@@ -15,6 +15,7 @@ from typing import TextIO
 from core.cli import Options
 from core.coach import Advice, advise
 from core.dataset import Dataset
+from core.export import ExportError, save_model, write_history_of, write_script
 from core.history import COLUMNS, EpochHistory
 from core.record import EpochBatch, EpochStats
 from core.reference import logistic_regression
@@ -69,8 +70,13 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
         trainer.wait_until_settled()
         seconds = time.perf_counter() - began
         state = trainer.state
+        export_error = _export_model(trainer, options)  # the live model: before stop()
     finally:
         trainer.stop()
+    export_error = export_error or _export_files(options, history)
+    if export_error:
+        print(f"neuron-lab: error: {export_error}", file=sys.stderr)
+        return 2
     if state is TrainerState.ERROR:
         print(f"neuron-lab: error: {trainer.error}", file=sys.stderr)
         return 1
@@ -111,6 +117,31 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
         for item in advice:
             print(format_advice(item), file=out)
     return 0
+
+
+def _export_model(trainer: Trainer, options: Options) -> str | None:
+    """``--export-model``: saved on the training thread, where the model lives; the error
+    line, or None."""
+    if options.export_model is None or trainer.state is TrainerState.ERROR:
+        return None
+    path = options.export_model
+    try:
+        trainer.ask(lambda neuron: save_model(neuron, path)).result(timeout=120)
+    except ExportError as error:
+        return str(error)
+    return None
+
+
+def _export_files(options: Options, history: list[EpochStats]) -> str | None:
+    """``--export-script`` and ``--export-history``; the error line, or None."""
+    try:
+        if options.export_script is not None:
+            write_script(options.export_script, options.config, options.xy, options.labels)
+        if options.export_history is not None:
+            write_history_of(options.export_history, history)
+    except ExportError as error:
+        return str(error)
+    return None
 
 
 def format_advice(advice: Advice) -> str:

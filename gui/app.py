@@ -13,22 +13,30 @@ from core.scenarios import SCENARIOS
 from core.trainer import TrainerState
 
 
-def _make_window(options: Options, pace: float | None = DEFAULT_PACE, settings=None):
-    """``settings`` (QSettings): where the first-launch welcome is remembered; None never
-    shows it (screenshots)."""
+def _make_window(options: Options, pace: float | None = DEFAULT_PACE, settings=None,
+                 recovery_folder=None):
+    """``settings`` (QSettings): where the welcome and the window's state are remembered;
+    None remembers nothing (screenshots). ``recovery_folder``: see gui/recovery.py."""
     from gui.main_window import MainWindow
 
     document = Document(Dataset(options.xy, options.labels), path=options.source_path,
                         preset=options.source)  # the document ignores it for a file
-    return MainWindow(document, options.config, pace=pace, settings=settings)
+    return MainWindow(document, options.config, pace=pace, settings=settings,
+                      recovery_folder=recovery_folder)
 
 
-def open_window(options: Options, settings=None):
+def open_window(options: Options, settings=None, recovery_folder=None):
     """Show the window on the options' points; it trains at once only for ``--scenario``, as
     the scenario's button would (and says why in the caption). ``settings`` (QSettings): the
-    user's, for the first-launch welcome; None (tests) never shows it."""
-    window = _make_window(options, settings=settings)
+    user's, for the first-launch welcome and the remembered window; None (tests) neither.
+    ``recovery_folder`` (a Path): where unsaved points are kept against a crash; a copy a
+    killed run left there is offered back first. None: no crash recovery."""
+    window = _make_window(options, settings=settings, recovery_folder=recovery_folder)
     window.show()
+    if window.recovery.offer(window):  # the points a killed run left, if the user wants them
+        window.controls.show_preset(None)
+        window.files.update_title()
+        window.fit_view()
     window.bridge.prepare()  # TensorFlow loads on the trainer thread, after the window shows
     if options.scenario is not None:
         window.pace.set_pace(SCENARIOS[options.scenario].pace)
@@ -43,6 +51,8 @@ def run_app(options: Options) -> int:
 
     if options.screenshot is not None:
         return save_screenshot(options)
+    if options.reset_settings:
+        return reset_user_settings()
     message = problem()
     if message:
         print(f"neuron-lab: {message}", file=sys.stderr)
@@ -55,11 +65,27 @@ def run_app(options: Options) -> int:
     app.setApplicationName("Neuron Lab")
     app.setWindowIcon(app_icon())  # task switchers and docks show the application's icon
     from gui.help import app_settings
+    from gui.recovery import default_folder
 
-    window = open_window(options, settings=app_settings())
+    window = open_window(options, settings=app_settings(), recovery_folder=default_folder())
     status = app.exec()
     dispose_window(app, window)
     return status
+
+
+def reset_user_settings() -> int:
+    """``--reset-settings``: forget the window's remembered state, say so in one line."""
+    from gui.help import app_settings
+    from gui.window_settings import reset_settings
+
+    settings = app_settings()
+    if not reset_settings(settings):
+        print(f"neuron-lab: error: could not clear the settings in {settings.fileName()}",
+              file=sys.stderr)
+        return 2
+    print(f"neuron-lab: settings reset (window size, splitter, last folder, pace, brush, "
+          f"recent files, welcome) in {settings.fileName()}")
+    return 0
 
 
 def dispose_window(app, window) -> None:

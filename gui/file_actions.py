@@ -40,11 +40,15 @@ class FileActions(QObject):
         self._window = window
         self._document = document
         self._status = status
+        # The folder of the last file opened or saved (remembered across launches by
+        # gui/window_settings.py); None: the samples for Open, the documents for Save.
+        self.last_folder: str | None = None
 
     # --- gestures --------------------------------------------------------------------------
     def open_file(self) -> bool:
         """Ask for a file and load it; True when its points replaced the old ones."""
-        start = str(self._document.path.parent) if self._document.path else samples_folder()
+        start = str(self._document.path.parent) if self._document.path else (
+            self.last_folder or samples_folder())
         kinds = self.tr("Data tables (*.csv *.tsv *.txt *.dat);;All files (*)")
         path, _ = QFileDialog.getOpenFileName(self._window, self.tr("Open points"), start, kinds)
         return bool(path) and self.load_file(Path(path))
@@ -66,7 +70,7 @@ class FileActions(QObject):
         name = f"{self._document.preset}.csv" if self._document.preset else "points.csv"
         if path is not None:
             name = path.name
-        documents = QStandardPaths.writableLocation(
+        documents = self.last_folder or QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation)
         return str(Path(documents or Path.home()) / name)
 
@@ -82,6 +86,7 @@ class FileActions(QObject):
             self.failed.emit(str(error))
             return False
         self._loaded(self.tr("Loaded {0}").format(path.name))
+        self.last_folder = str(Path(path).resolve().parent)
         self.fileUsed.emit(path)
         return True
 
@@ -103,6 +108,7 @@ class FileActions(QObject):
             return False
         self.update_title()
         self._succeeded(self.tr("Saved {0} points to {1}").format(count, path))
+        self.last_folder = str(Path(path).resolve().parent)
         self.fileUsed.emit(path)
         return True
 

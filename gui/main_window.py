@@ -40,6 +40,7 @@ from gui.background import BackgroundWorker
 from gui.caption import CaptionPanel
 from gui.coach_panel import CoachPanel
 from gui.controls import ControlsPanel, scenario_explanation
+from gui.export_actions import ExportActions
 from gui.file_actions import FileActions
 from gui.help import WelcomeOverlay, show_keys, show_meanings
 from gui.landscape_panel import LandscapePanel
@@ -51,18 +52,23 @@ from gui.pace_control import PaceControl
 from gui.plot_view import Brush, PlotView
 from gui.predict_panel import PredictPanel
 from gui.recent_files import RecentFiles
+from gui.recovery import Recovery
 from gui.status_bar import StatusLabels
 from gui.timeline import Timeline
 from gui.training_bridge import TrainingBridge
+from gui.window_settings import restore_window, save_window
 
 
 class MainWindow(QMainWindow):
     scenarioApplied = pyqtSignal(object)  # a Scenario, once its run has started (panels react)
 
     def __init__(self, document: Document, config: TrainConfig,
-                 pace: float | None = DEFAULT_PACE, settings: QSettings | None = None) -> None:
-        """``settings``: where the first-launch welcome is remembered; None (tests,
-        screenshots) never shows it."""
+                 pace: float | None = DEFAULT_PACE, settings: QSettings | None = None,
+                 recovery_folder: Path | None = None) -> None:
+        """``settings``: where the first-launch welcome, the window's geometry, pace, brush
+        and last folder are remembered; None (tests, screenshots) remembers nothing.
+        ``recovery_folder``: where unsaved points are kept against a crash (gui/recovery.py);
+        None keeps none."""
         super().__init__()
         self.document = document
         self.dataset = document.dataset
@@ -92,8 +98,11 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self.status = StatusLabels(self.statusBar())
         self.files = FileActions(self, document, self.status)
+        self.exports = ExportActions(self)  # File → Export (core/export.py writes)
         self._build_actions()
         self.files.fileUsed.connect(self.recent.add)
+        self.recovery = Recovery(document, recovery_folder, self)
+        self.files.succeeded.connect(lambda _text: self.recovery.schedule())  # saved: drop it
         self.setAcceptDrops(True)  # a data file dropped on the window opens
         self.setWindowIcon(style.app_icon())
 
@@ -123,6 +132,7 @@ class MainWindow(QMainWindow):
         self.files.update_title()
         self._render_status()
         self.resize(1280, 820)
+        restore_window(self, settings)
         self.plot.setFocus()
 
     # --- set-up ------------------------------------------------------------------------------
@@ -169,6 +179,15 @@ class MainWindow(QMainWindow):
         self.save_action = make(tr("Save…"), "Ctrl+S", self.files.save_file,
                                 tr("Save the points as CSV"))
         self.quit_action = make(tr("Quit"), "Ctrl+Q", self.close, tr("Quit"))
+        self.export_actions = (
+            make(tr("Export model…"), None, self.exports.ask_model,
+                 tr("Save the trained model as .keras for keras.models.load_model")),
+            make(tr("Export Keras script…"), None, self.exports.ask_script,
+                 tr("Write a plain Keras script that rebuilds and trains this model")),
+            make(tr("Export history…"), None, self.exports.ask_history,
+                 tr("Save every recorded epoch's figures as CSV")),
+            make(tr("Export picture…"), None, self.exports.ask_picture,
+                 tr("Save the plot and the charts as PNG or SVG")))
         self.reference_action = make(
             tr("scikit-learn"), "L", self._update_reference,
             tr("Compare with scikit-learn's LogisticRegression on the same points: the same "
@@ -207,7 +226,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         reserve_width(toolbar.widgetForAction(self.train_action), (tr("Pause"), tr("Train")))
         for title, actions in (
-            (tr("&File"), (self.open_action, self.save_action, None, self.quit_action)),
+            (tr("&File"), (self.open_action, self.save_action, None, *self.export_actions,
+                           None, self.quit_action)),
             (tr("&Train"), (self.train_action, self.step_action, self.reset_action,
                             self.new_seed_action, self.slower_action, self.faster_action)),
             (tr("&Edit"), (self.undo_action, self.redo_action, self.clear_action,
@@ -515,6 +535,8 @@ class MainWindow(QMainWindow):
         self.caption.fixChosen.connect(lambda name: self.apply_scenario(SCENARIOS[name]))
         self.caption.errorChanged.connect(lambda _shown: self._update_dismiss())
         self.files.failed.connect(self.narrator.show_error)
+        self.exports.failed.connect(self.narrator.show_error)
+        self.exports.succeeded.connect(lambda text: self.status.message(text, 8000))
         self.files.succeeded.connect(lambda _text: self.caption.clear_error())
         self.controls.configEdited.connect(self.narrator.request)
         self.timeline.cursorChanged.connect(self.narrator.request)
@@ -536,6 +558,8 @@ class MainWindow(QMainWindow):
         if not self.files.may_discard_points():
             event.ignore()
             return
+        save_window(self, self._settings)
+        self.recovery.discard()  # a clean exit: nothing to offer next time
         self.dataset.unsubscribe(self._data_changed)
         self.narrator.close()
         self._reference.close()

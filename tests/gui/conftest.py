@@ -61,5 +61,5 @@ def make_window(qtbot, answers):
     for window in windows:
         window.close()
     # Every thread a window starts ends with it: the trainer and each panel's worker.
-    owned = ("trainer", "reference", "coach-reference", "landscape", "lr-finder")
+    owned = ("trainer", "reference", "coach-reference", "landscape", "lr-finder", "recovery")
     assert not [t.name for t in threading.enumerate() if t.name in owned]

@@ -1,0 +1,181 @@
+"""Crash recovery: unsaved points survive a kill -9 and are offered back on the next start;
+a clean exit leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PyQt6.QtWidgets import QMessageBox
+
+import gui.recovery
+from core.cli import parse
+from core.csv_io import load_csv, save_csv
+from gui.app import open_window
+from gui.recovery import RECOVERY_NAME
+
+ROOT = Path(__file__).resolve().parents[2]
+ADDED = [(0.25, 0.75, 1), (-0.5, 0.125, 0), (2.0, -1.5, 1)]
+
+DRIVER = textwrap.dedent("""
+    import os, signal, sys, time
+    sys.path.insert(0, sys.argv[1])
+    from PyQt6.QtWidgets import QApplication
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Neuron Lab")  # as run_app names it: the app-data folder's name
+    from core.cli import parse
+    from gui.app import open_window
+    from gui.recovery import default_folder
+    window = open_window(parse([]), recovery_folder=default_folder())
+    for x, y, label in {added!r}:
+        window.dataset.add(x, y, label)
+    path = window.recovery.path
+    deadline = time.monotonic() + 60
+    while not path.exists() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    print(path, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+""")
+
+
+@pytest.fixture
+def fast(monkeypatch):
+    """A short debounce, so a test waits a fraction of a second, not the user's seconds."""
+    monkeypatch.setattr(gui.recovery, "DELAY_MS", 50)
+
+
+@pytest.fixture
+def launch(qtbot, answers):
+    """The window as ``python main.py`` opens it, with recovery in ``folder``."""
+    windows = []
+
+    def make(folder: Path):
+        window = open_window(parse([]), recovery_folder=folder)
+        qtbot.addWidget(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+    assert "recovery" not in [thread.name for thread in threading.enumerate()]
+
+
+def expected_points(options_args=()):
+    options = parse(list(options_args))
+    xy = np.vstack([options.xy, [[x, y] for x, y, _ in ADDED]])
+    labels = np.concatenate([options.labels, [label for *_, label in ADDED]])
+    return xy, labels
+
+
+def test_points_survive_kill_9_and_are_restored(tmp_path, qtbot, launch, answers):
+    data_home = tmp_path / "data"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path / "home"),
+           "XDG_DATA_HOME": str(data_home), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_RUNTIME_DIR": str(tmp_path / "run")}
+    (tmp_path / "run").mkdir(mode=0o700)
+    driver = tmp_path / "driver.py"
+    driver.write_text(DRIVER.format(added=ADDED))
+    done = subprocess.run([sys.executable, str(driver), str(ROOT)], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
+    recovery = Path(done.stdout.strip())
+    assert recovery.parent.is_relative_to(data_home)  # the platform's app-data folder
+    assert os.listdir(recovery.parent) == [RECOVERY_NAME]  # no stray temporary file
+    xy, labels = load_csv(recovery)
+    want_xy, want_labels = expected_points()
+    np.testing.assert_array_equal(xy, want_xy)
+    np.testing.assert_array_equal(labels, want_labels)
+
+    replies, asked = answers
+    replies.append(QMessageBox.StandardButton.Yes)
+    window = launch(recovery.parent)
+    assert asked and f"{len(want_labels)} unsaved points" in asked[0]
+    snapshot = window.dataset.snapshot()
+    np.testing.assert_array_equal(snapshot.xy, want_xy)
+    np.testing.assert_array_equal(snapshot.labels, want_labels)
+    assert window.document.has_unsaved_points()  # they were never saved
+    assert window.close()  # the unsaved-points question: Discard (the fixture's default)
+    assert not recovery.exists()  # a clean exit: nothing to offer next time
+
+
+def test_declining_keeps_the_start_points_and_drops_the_copy(tmp_path, launch, answers):
+    xy, labels = expected_points()
+    save_csv(tmp_path / RECOVERY_NAME, xy, labels)
+    replies, asked = answers
+    replies.append(QMessageBox.StandardButton.No)
+    window = launch(tmp_path)
+    assert len(asked) == 1
+    assert len(window.dataset) == len(parse([]).labels)
+    assert not (tmp_path / RECOVERY_NAME).exists()
+
+
+def test_no_question_without_a_copy(tmp_path, launch, answers):
+    launch(tmp_path)
+    assert answers[1] == []
+
+
+def test_the_copy_follows_the_unsaved_points(tmp_path, qtbot, launch, fast):
+    window = launch(tmp_path)
+    path = tmp_path / RECOVERY_NAME
+    qtbot.wait(200)
+    assert not path.exists()  # loaded and untouched: nothing to lose
+    for x, y, label in ADDED:
+        window.dataset.add(x, y, label)
+    qtbot.waitUntil(path.exists, timeout=5000)
+    assert len(load_csv(path)[1]) == len(expected_points()[1])
+    window.dataset.move(0, 5.0, 5.0)
+    qtbot.waitUntil(lambda: load_csv(path)[0][0].tolist() == [5.0, 5.0], timeout=5000)
+    for _ in range(len(ADDED) + 1):
+        window.dataset.undo()  # back to the loaded points: saved, so no copy
+    qtbot.waitUntil(lambda: not path.exists(), timeout=5000)
+    window.dataset.add(1.0, 1.0, 0)
+    qtbot.waitUntil(path.exists, timeout=5000)
+    assert window.files.save_to(tmp_path / "mine.csv")
+    qtbot.waitUntil(lambda: not path.exists(), timeout=5000)
+
+
+def test_a_clean_exit_removes_the_copy(tmp_path, qtbot, launch, fast):
+    window = launch(tmp_path)
+    window.dataset.add(0.5, 0.5, 1)
+    path = tmp_path / RECOVERY_NAME
+    qtbot.waitUntil(path.exists, timeout=5000)
+    assert window.close()
+    assert not path.exists()
+
+
+def test_edits_are_written_a_few_seconds_later_not_at_once(tmp_path, qtbot, launch):
+    window = launch(tmp_path)
+    window.dataset.add(0.5, 0.5, 1)
+    qtbot.wait(300)
+    assert not (tmp_path / RECOVERY_NAME).exists()  # a drag's many moves are one write
+    qtbot.waitUntil((tmp_path / RECOVERY_NAME).exists, timeout=gui.recovery.DELAY_MS + 3000)
+
+
+def test_a_folder_that_cannot_be_written_costs_one_line_not_the_app(tmp_path, qtbot, launch,
+                                                                    fast, capfd):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    window = launch(blocker / "sub")  # a folder inside a file: never creatable
+    window.dataset.add(0.5, 0.5, 1)
+    qtbot.waitUntil(lambda: "recovery copy" in capfd.readouterr().err, timeout=5000)
+    assert len(window.dataset) == len(parse([]).labels) + 1
+
+
+def test_an_unreadable_copy_is_dropped_with_one_line(tmp_path, launch, answers, capfd):
+    (tmp_path / RECOVERY_NAME).write_text("x,y,label\n1,2,7\n")
+    window = launch(tmp_path)
+    assert answers[1] == []  # nothing worth asking about
+    assert len(window.dataset) == len(parse([]).labels)
+    assert not (tmp_path / RECOVERY_NAME).exists()
+    err = capfd.readouterr().err
+    assert "recovery copy cannot be read" in err and "recovery.csv:2:" in err
+    assert err.count("\n") == 1
