@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ADDED = [(0.25, 0.75, 1), (-0.5, 0.125, 0), (2.0, -1.5, 1)]
 
 DRIVER = textwrap.dedent("""
-    import os, signal, sys, time
+    import os, signal, sys
     sys.path.insert(0, sys.argv[1])
+    from PyQt6.QtCore import QTimer
     from PyQt6.QtWidgets import QApplication
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Neuron Lab")  # as run_app names it: the app-data folder's name
@@ -37,12 +38,17 @@ DRIVER = textwrap.dedent("""
     for x, y, label in {added!r}:
         window.dataset.add(x, y, label)
     path = window.recovery.path
-    deadline = time.monotonic() + 60
-    while not path.exists() and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.02)
-    print(path, flush=True)
-    os.kill(os.getpid(), signal.SIGKILL)
+
+    def kill_once_written():  # the event loop runs; killed the moment the copy exists
+        if path.exists():
+            print(path, flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    poll = QTimer()
+    poll.timeout.connect(kill_once_written)
+    poll.start(20)
+    QTimer.singleShot(60_000, app.quit)  # never written: exit normally, and the test fails
+    app.exec()
 """)
 
 
