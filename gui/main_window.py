@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
         self.exports = ExportActions(self)  # File → Export (core/export.py writes)
         self._build_actions()
         self.files.fileUsed.connect(self.recent.add)
+        if document.path is not None:  # named on the command line: opened, so recent too
+            self.recent.add(document.path)
         self.recovery = Recovery(document, recovery_folder, self)
         self.files.succeeded.connect(lambda _text: self.recovery.schedule())  # saved: drop it
         self.setAcceptDrops(True)  # a data file dropped on the window opens

@@ -74,7 +74,15 @@ def test_recent_files_outlive_the_window_and_keep_the_newest(qtbot, tmp_path):
     assert names.count("f3.csv") == 1
 
 
-def test_a_file_named_on_the_command_line_is_the_data(tmp_path):
+def test_a_file_named_on_the_command_line_is_the_data_and_a_recent_file(qtbot, answers,
+                                                                         tmp_path):
+    from gui.app import open_window
+
     path = savetxt_file(tmp_path / "q.txt", np.array([[0.0, 0.0], [0.0, 1.0]]), np.array([0, 1]))
     options = parse([str(path)])
     assert options.source_path == path and len(options.labels) == 2
+    window = open_window(options)
+    qtbot.addWidget(window)
+    assert len(window.dataset) == 2 and "q.txt" in window.windowTitle()
+    assert window.recent.paths() == [path.resolve()]
+    window.close()
