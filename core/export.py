@@ -20,7 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core.atomic_write import atomic_write_text
 from core.config import TrainConfig
+from core.csv_io import save_csv
 from core.record import EpochBatch, EpochStats, history_columns
 
 INLINE_POINTS = 2000  # up to this many points the script carries them inline; else a CSV
@@ -31,8 +33,9 @@ class ExportError(Exception):
 
 
 def _write_text(path: Path, text: str) -> None:
+    """Atomically, as every file the app writes: a failure leaves an older export whole."""
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        atomic_write_text(path, text)
     except OSError as error:
         raise ExportError(f"{path}: {error.strerror or error}") from None
 
@@ -193,9 +196,8 @@ def write_script(path: Path, config: TrainConfig, xy: np.ndarray, labels: np.nda
     data_file = None
     if len(labels) > INLINE_POINTS:
         data_file = f"{path.stem}_points.csv"
-        table = np.column_stack([np.asarray(xy, float), np.asarray(labels, float)])
-        buffer = io.StringIO()
-        np.savetxt(buffer, table, delimiter=",", header="x,y,label", comments="",
-                   fmt=["%.17g", "%.17g", "%d"])
-        _write_text(path.with_name(data_file), buffer.getvalue())
+        try:  # the app's own CSV: its header line, then x, y, label as exact floats
+            save_csv(path.with_name(data_file), xy, labels)
+        except OSError as error:
+            raise ExportError(f"{path.with_name(data_file)}: {error.strerror or error}") from None
     _write_text(path, script_text(config, xy, labels, data_file))
