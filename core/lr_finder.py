@@ -27,8 +27,6 @@ from types import MappingProxyType
 import numpy as np
 
 from core.config import LEARNING_RATE_RANGE, TrainConfig
-from core.dataset import DataSnapshot
-from core.split import held_out_mask
 
 # The lowest rate the config accepts: every suggestion is a rate the controls can show, and
 # at 1e-6 no optimizer moves one neuron's weights noticeably in a few hundred steps, so the
@@ -129,13 +127,6 @@ class Sweep:
                 "message": self.text(), "seconds": self.seconds}
 
 
-def training_points(snapshot: DataSnapshot, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
-    """The points the trainer trains on: the snapshot without its held-out share (the same
-    split as ``core.training_session``), so the sweep measures the loss training sees."""
-    train = ~held_out_mask(snapshot.ids, config.seed, config.test_split)
-    return snapshot.xy[train], snapshot.labels[train]
-
-
 def sweep_rates(steps: int = STEPS, start: float = START_RATE, end: float = END_RATE) -> np.ndarray:
     """The rate of every step: exponential from ``start`` to ``end`` inclusive."""
     return start * (end / start) ** (np.arange(steps) / max(steps - 1, 1))
@@ -194,9 +185,10 @@ def find_learning_rate(
     ``config``'s optimizer on a copy of the model and return the curve and a suggestion.
 
     ``weights``: the live model's ``keras_model.get_weights()`` (None: the config seed's
-    initial model). ``xy``, ``labels``: the training points (``training_points``). Batches
-    of ``config.batch_size`` come in an order shuffled with ``config.seed``, a new order each
-    pass. The optimizer starts fresh (no momentum from the live run), as in fastai.
+    initial model). ``xy``, ``labels``: the training points
+    (``core.split.training_points``). Batches of ``config.batch_size`` come in an order
+    shuffled with ``config.seed``, a new order each pass. The optimizer starts fresh (no
+    momentum from the live run), as in fastai.
     ``should_stop()`` is asked before every step (a step takes a few milliseconds);
     ``on_progress(done, total)`` is told after every step. Both run on the calling thread.
     Raises nothing for bad data: the returned ``Sweep`` says why there is no suggestion."""

@@ -13,8 +13,9 @@ from typing import TextIO
 
 from core.cli import Options
 from core.dataset import Dataset
-from core.lr_finder import find_learning_rate, training_points
+from core.lr_finder import find_learning_rate
 from core.native_logs import routine_native_logs_hidden
+from core.split import training_points
 
 
 def run_finder(options: Options, out: TextIO = sys.stdout) -> int:

@@ -6,7 +6,13 @@ or removing a point never changes whether the other points are held out.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from core.config import TrainConfig
+    from core.dataset import DataSnapshot
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -29,3 +35,11 @@ def held_out_mask(ids: np.ndarray, seed: int, fraction: float) -> np.ndarray:
     keyed = np.asarray(ids, dtype=np.uint64) ^ key
     uniform = (_splitmix64(keyed) >> np.uint64(11)).astype(np.float64) / float(1 << 53)
     return uniform < fraction
+
+
+def training_points(snapshot: DataSnapshot, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The points the trainer trains on: the snapshot without its held-out share (the split
+    ``core.training_session`` makes), for whatever measures the loss training sees (the
+    learning-rate finder, the loss landscape)."""
+    train = ~held_out_mask(snapshot.ids, config.seed, config.test_split)
+    return snapshot.xy[train], snapshot.labels[train]

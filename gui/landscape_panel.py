@@ -36,7 +36,7 @@ from core.config import TrainConfig
 from core.dataset import DataSnapshot
 from core.landscape import Landscape, loss_grid
 from core.record import EpochBatch
-from core.split import held_out_mask
+from core.split import training_points
 from gui.background import BackgroundWorker
 from gui.throttle import Throttle
 
@@ -59,11 +59,10 @@ def compute_landscape(snapshot: DataSnapshot, config: TrainConfig, scale, shift,
     """The job run on the worker: the training points (held-out ones excluded, as the trainer
     does) and their landscape; None without points to average over."""
     _yield_to_other_threads()
-    train = ~held_out_mask(snapshot.ids, config.seed, config.test_split)
-    if not train.any():
+    xy, labels = training_points(snapshot, config)
+    if not len(labels):
         return None
-    return loss_grid(snapshot.xy[train], snapshot.labels[train], scale, shift, w, b, path=path,
-                     l2=config.l2)
+    return loss_grid(xy, labels, scale, shift, w, b, path=path, l2=config.l2)
 
 
 def _yield_to_other_threads() -> None:

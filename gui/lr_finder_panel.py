@@ -30,8 +30,8 @@ from core.lr_finder import (
     Sweep,
     find_learning_rate,
     format_rate,
-    training_points,
 )
+from core.split import training_points
 from core.trainer import TrainerState
 from gui import style
 from gui.actions import keep_focus_off

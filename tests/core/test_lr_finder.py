@@ -8,6 +8,7 @@ import pytest
 
 import core.cli as cli
 import core.lr_finder as finder
+import core.split as split
 import main
 from core.config import TrainConfig
 from core.dataset import Dataset
@@ -112,9 +113,9 @@ def test_cancel_stops_at_once_and_progress_counts_steps():
 def test_training_points_leave_out_the_held_out_share():
     xy, labels = make_preset("noisy-corners", 0)
     snapshot = Dataset(xy, labels).snapshot()
-    x, y = finder.training_points(snapshot, TrainConfig(test_split=0.5))
+    x, y = split.training_points(snapshot, TrainConfig(test_split=0.5))
     assert 400 < len(y) < 600 and len(x) == len(y)
-    assert len(finder.training_points(snapshot, TrainConfig())[1]) == 1000
+    assert len(split.training_points(snapshot, TrainConfig())[1]) == 1000
 
 
 def test_smoothing_is_bias_corrected():
