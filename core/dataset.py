@@ -113,7 +113,8 @@ class _ReplaceAll(_Operation):
 class Dataset:
     """Thread-safe, undoable set of labelled points."""
 
-    def __init__(self, xy: np.ndarray | None = None, labels: np.ndarray | None = None) -> None:
+    def __init__(self, xy: np.ndarray | None = None, labels: np.ndarray | None = None,
+                 ids: np.ndarray | None = None) -> None:
         self._lock = threading.RLock()
         self._state = _State()
         self._undo: list[_Operation] = []
@@ -123,7 +124,7 @@ class Dataset:
         self._version = 0
         self._listeners: list[Callable[[], None]] = []
         if xy is not None and labels is not None:
-            self._state = self._make_state(xy, labels)
+            self._state = self._make_state(xy, labels, ids)
 
     def subscribe(self, listener: Callable[[], None]) -> None:
         """Call ``listener()`` after every change, on the editing thread and under the data
@@ -209,10 +210,11 @@ class Dataset:
     def clear(self) -> None:
         self.replace(np.empty((0, 2)), np.empty(0))
 
-    def replace(self, xy: np.ndarray, labels: np.ndarray) -> None:
-        """Replace every point (loading a preset or file); undoable as one step."""
+    def replace(self, xy: np.ndarray, labels: np.ndarray, ids: np.ndarray | None = None) -> None:
+        """Replace every point (loading a preset, a file or a session); undoable as one step.
+        ``ids``: the points' own (a session keeps them, so the same points are held out)."""
         with self._lock:
-            new = self._make_state(xy, labels)
+            new = self._make_state(xy, labels, ids)
             old = _State(self._state.xy.copy(), self._state.labels.copy(), self._state.ids.copy())
             self._do(_ReplaceAll(old, new))
 
@@ -257,7 +259,8 @@ class Dataset:
         self._next_id += 1
         return self._next_id - 1
 
-    def _make_state(self, xy: np.ndarray, labels: np.ndarray) -> _State:
+    def _make_state(self, xy: np.ndarray, labels: np.ndarray,
+                    ids: np.ndarray | None = None) -> _State:
         xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         labels = np.asarray(labels).reshape(-1)
         if len(xy) != len(labels):
@@ -267,11 +270,20 @@ class Dataset:
         if not np.all(np.isin(labels, LABELS)):
             raise ValueError("labels must be 0 or 1")
         # Loaded points are numbered from 0, so the same points loaded again (a preset, a
-        # file, a scenario) are held out alike, in the window as on the command line. Ids
-        # need only be unique within one state; points added later take ids never used.
-        ids = np.arange(len(labels), dtype=np.int64)
-        self._next_id = max(self._next_id, len(labels))
-        return _State(xy.copy(), labels.astype(np.int8), ids)
+        # file, a scenario) are held out alike, in the window as on the command line. A
+        # session brings the ids its points had. Ids need only be unique within one state;
+        # points added later take ids never used.
+        if ids is None:
+            ids = np.arange(len(labels), dtype=np.int64)
+        ids = np.asarray(ids).reshape(-1)
+        if len(ids) != len(labels):
+            raise ValueError(f"{len(labels)} points but {len(ids)} ids")
+        if len(ids) and (ids.dtype.kind not in "iu" or ids.min() < 0
+                         or len(np.unique(ids)) != len(ids)):
+            raise ValueError("point ids must be distinct whole numbers from 0")
+        ids = ids.astype(np.int64)
+        self._next_id = max(self._next_id, int(ids.max()) + 1 if len(ids) else 0)
+        return _State(xy.copy(), labels.astype(np.int8), ids.copy())
 
 
 def _check_point(x: float, y: float, label: int) -> None:

@@ -121,3 +121,17 @@ def test_undo_position_names_the_points_reachable_by_undo_and_redo():
     ds.undo()
     ds.add(1.0, 1.0, 0)  # same depth as "added", yet a different edit
     assert ds.undo_position() != added
+
+
+def test_points_keep_the_ids_they_are_given_and_new_points_take_unused_ones():
+    """A reopened session holds out the same points: their ids come back with them."""
+    data = Dataset(np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([0, 1]), ids=np.array([3, 7]))
+    assert data.snapshot().ids.tolist() == [3, 7]
+    data.add(2.0, 2.0, 1)
+    assert data.snapshot().ids.tolist() == [3, 7, 8]
+    data.replace(np.zeros((2, 2)), np.array([0, 0]), ids=np.array([0, 20]))
+    data.add(5.0, 5.0, 0)
+    assert data.snapshot().ids.tolist() == [0, 20, 21]
+    with pytest.raises(ValueError, match="distinct"):
+        data.replace(np.zeros((2, 2)), np.array([0, 0]), ids=np.array([4, 4]))
+    assert data.snapshot().ids.tolist() == [0, 20, 21]
