@@ -19,7 +19,10 @@ from keras import ops  # noqa: E402
 
 from core.config import TrainConfig  # noqa: E402
 from core.geometry import BatchNormParams, fold_line  # noqa: E402
-from core.keras_private import normalization_broadcast_shape  # noqa: E402
+from core.keras_private import (  # noqa: E402
+    learning_rate_variable,
+    normalization_broadcast_shape,
+)
 
 
 class LiveNormalization(keras.layers.Normalization):
@@ -43,6 +46,9 @@ class LiveNormalization(keras.layers.Normalization):
             ops.subtract(inputs, mean),
             ops.maximum(ops.sqrt(variance), keras.backend.epsilon()),
         )
+
+
+Variables = tuple[tuple[str, np.ndarray], ...]  # (Keras path, value) in the model's order
 
 
 @dataclass
@@ -70,6 +76,33 @@ class NeuronModel:
             raise ValueError("models differ in structure")
         for target, source in zip(mine, theirs):
             target.assign(source)
+
+    def state(self) -> tuple[Variables, Variables]:
+        """Every model variable and every optimizer variable as (path, value), in order: what
+        a session keeps so that training goes on exactly where it stopped. The learning-rate
+        variable is left out: it is a setting (the config's), not training state."""
+        rate = learning_rate_variable(self.keras_model.optimizer)
+        return (tuple((v.path, np.array(v.numpy())) for v in self.keras_model.variables),
+                tuple((v.path, np.array(v.numpy())) for v in self.keras_model.optimizer.variables
+                      if v is not rate))
+
+    def load_state(self, variables, optimizer_variables) -> None:
+        """Set the values ``state()`` gave (of a model with the same settings). ``ValueError``
+        when they do not fit this model (another structure, a hand-edited file); nothing is
+        changed then."""
+        rate = learning_rate_variable(self.keras_model.optimizer)
+        mine = [*self.keras_model.variables,
+                *(v for v in self.keras_model.optimizer.variables if v is not rate)]
+        theirs = [*variables, *optimizer_variables]
+        if len(mine) != len(theirs) or len(variables) != len(self.keras_model.variables):
+            raise ValueError(f"the saved model has {len(theirs)} variables, this one "
+                             f"{len(mine)}")
+        for target, (name, value) in zip(mine, theirs):
+            if tuple(target.shape) != np.shape(value):
+                raise ValueError(f"the saved {name} has shape {list(np.shape(value))}, this "
+                                 f"model's {list(target.shape)}")
+        for target, (_name, value) in zip(mine, theirs):
+            target.assign(np.asarray(value, dtype=target.dtype))
 
     def norm_stats(self) -> tuple[np.ndarray, np.ndarray] | None:
         if self.normalization is None:

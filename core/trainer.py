@@ -37,11 +37,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from enum import Enum
 
+import numpy as np
+
 from core.config import TrainConfig
 from core.dataset import Dataset
 from core.native_logs import routine_native_logs_hidden
 from core.pacing import ChunkSizer, PaceClock, RunLimit
 from core.record import EpochBatch
+from core.session import ModelState
 from core.training_session import TrainingSession
 
 FRAME_SECONDS = 0.016
@@ -75,6 +78,7 @@ class _Orders:
     running: bool
     step: bool  # train exactly one epoch (only when not running)
     pace: float | None  # epochs per second of wall time; None: as fast as it goes
+    resume: tuple[ModelState | None, np.ndarray | None] | None  # a saved session to go on from
 
 
 class Trainer:
@@ -117,6 +121,8 @@ class Trainer:
         self._running = False
         self._steps = 0
         self._pace: float | None = None
+        self._resume: tuple[ModelState | None, np.ndarray | None] | None = None
+        self._resumed = False  # a session was taken to resume (has_untrained_start)
         self._questions: list[tuple[Callable[[object], object], Future]] = []
         self._stop = False
         # Written by the training thread only; read by others for display.
@@ -182,6 +188,7 @@ class Trainer:
         self.prepare()
         with self._cond:
             self._new_model = True
+            self._resume = None
             self._cond.notify_all()
 
     def restart(self, config: TrainConfig) -> None:
@@ -191,6 +198,7 @@ class Trainer:
         with self._cond:
             self._config = config
             self._new_model = True
+            self._resume = None
             self._data_changed = True
             self._running = True
             self._steps = 0
@@ -206,8 +214,40 @@ class Trainer:
             self._config = config
             if rebuild:
                 self._new_model = True
+                self._resume = None  # the saved weights belong to the old settings
             self._cond.notify_all()
         return rebuild
+
+    def resume(self, config: TrainConfig, model: ModelState | None,
+               history: np.ndarray | None = None) -> None:
+        """Go on from a saved session (``core.session``), paused: the config's model with the
+        saved weights and optimizer state at the saved epoch, so the next epochs are the ones
+        the saved run would have trained. ``history`` (rows laid out as
+        ``core.history.COLUMNS``) is reported first, as the epochs so far. A saved model that
+        does not fit the config is not used: the run starts from epoch 0 and the state message
+        says why. ``model`` None: the seed's model at epoch 0."""
+        self.prepare()
+        with self._cond:
+            self._config = config
+            self._new_model = True
+            self._data_changed = True
+            self._running = False
+            self._steps = 0
+            self._resume = (model, history)
+            self._cond.notify_all()
+
+    def capture(self) -> Future:
+        """The model as it is, as a future ``ModelState`` (weights, optimizer state and the
+        epoch they belong to), taken on the training thread between chunks: a session saved
+        while training holds one consistent epoch."""
+        return self.ask(lambda neuron: ModelState(self.epoch, *neuron.state()))
+
+    def has_untrained_start(self) -> bool:
+        """True while the thread has built no model yet and no session waits to be resumed:
+        the model will be the config's seed model at epoch 0, so saving needs not wait for it."""
+        with self._cond:
+            return (self._state in (TrainerState.IDLE, TrainerState.LOADING)
+                    and self._resume is None and not self._resumed)
 
     def set_pace(self, epochs_per_second: float | None) -> None:
         """Train at most this many epochs per second of wall time (None: as fast as it goes).
@@ -301,8 +341,11 @@ class Trainer:
             if step:
                 self._steps -= 1
             orders = _Orders(self._config, self._new_model, self._data_changed,
-                             self._run_request, self._running, step, self._pace)
+                             self._run_request, self._running, step, self._pace,
+                             self._resume if self._new_model else None)
             self._new_model, self._data_changed = False, False
+            self._resumed = self._resumed or orders.resume is not None
+            self._resume = None
             return orders
 
     def _end_run(self, run_request: int, drop_steps: bool = False) -> bool:
@@ -389,7 +432,10 @@ class Trainer:
             released = session.build(config, self._dataset.snapshot())
             self.epoch = 0
             run.forget()  # a limit counts from the new model's epoch 0
-            self._emit(session.snapshot(0))  # the new line is drawn before compiling
+            if orders.resume is not None:
+                self._resume_session(session, *orders.resume)
+            else:
+                self._emit(session.snapshot(0))  # the new line is drawn before compiling
             self._compile_if_needed(session, config, released)
         elif orders.data_changed:
             session.refresh(config, self._dataset.snapshot())
@@ -399,6 +445,29 @@ class Trainer:
             self._sizer.forget()
         if orders.running:
             run.update(orders.run_request, config.epochs, self.epoch)
+
+    def _resume_session(self, session: TrainingSession, model: ModelState | None,
+                        history: np.ndarray | None) -> None:
+        """Set a saved session's weights, optimizer state and epoch on the model just built,
+        and report its history; a saved model that does not fit starts from epoch 0."""
+        if model is not None:
+            try:
+                session.engine.neuron.load_state(model.variables, model.optimizer)
+            except ValueError as error:
+                self._emit(session.snapshot(0))
+                self._publish(TrainerState.BUILDING,
+                              f"the session's model does not fit its settings ({error}); "
+                              "training starts again from epoch 0")
+                return
+            self.epoch = model.epoch
+        self._last = None
+        if history is not None:
+            rows = history[history[:, 0] <= self.epoch]
+            if len(rows):  # from epoch 0: replaces whatever was reported before
+                self._emit(EpochBatch.from_rows(rows, session.n_train, session.data.n_test))
+        # The model as it really is (its line, its figures on these points); the saved
+        # epoch's training-mode figures are kept from the history.
+        self._emit(session.snapshot(self.epoch), keep_fit_figures=True)
 
     def _answer_questions(self, session: TrainingSession) -> None:
         """Answer what was asked of the model (``ask``), now that the orders are applied."""
