@@ -19,6 +19,8 @@ from core.config import DEFAULT_LEARNING_RATES, OPTIMIZERS, ConfigError, TrainCo
 from core.csv_io import DataFileError, load_csv
 from core.presets import DEFAULT_PRESET, PRESETS, make_preset
 from core.scenarios import SCENARIOS
+from core.session import SUFFIX as SESSION_SUFFIX
+from core.session import Session, SessionFileError, load_session
 
 HEADLESS_DEFAULT_EPOCHS = 100
 _DEFAULTS = TrainConfig()  # the window's and the command line's defaults are the config's
@@ -50,6 +52,13 @@ class Options:
     export_script: Path | None = None  # --export-script OUT.py
     export_history: Path | None = None  # --export-history OUT.csv
     reset_settings: bool = False  # --reset-settings: forget what the window remembered, exit
+    session: Session | None = None  # --session FILE: go on from a saved session
+    save_session: Path | None = None  # --save-session OUT.neuronlab (headless, after training)
+
+    @property
+    def ids(self) -> np.ndarray | None:
+        """The points' ids: a session's own (its split depends on them), else 0..n-1."""
+        return self.session.ids if self.session is not None else None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Watch one sigmoid neuron learn. Without --headless, opens the window.",
     )
     parser.add_argument("file", nargs="?", type=Path, metavar="FILE",
-                        help="a data file to open (the same as --data FILE)")
+                        help=f"a data file to open (the same as --data FILE), or a session "
+                             f"(*{SESSION_SUFFIX}, the same as --session FILE)")
     parser.add_argument("--headless", action="store_true", help="train without a window")
     parser.add_argument("--scenario", choices=list(SCENARIOS), metavar="NAME",
                         help="run what the window's scenario button runs: its points (if it "
@@ -71,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="points from a text table: x, y, label (0 or 1); comma, "
                              "semicolon, tab or space separated, header or none, numpy.savetxt "
                              "and pandas to_csv files read as they are")
+    source.add_argument("--session", type=Path, metavar=f"FILE{SESSION_SUFFIX}",
+                        help="go on from a saved session: its points, settings, weights, "
+                             "optimizer state and history; headless, --epochs N trains N "
+                             "epochs more")
     parser.add_argument("--epochs", type=int, help="epoch limit (headless default "
                         f"{HEADLESS_DEFAULT_EPOCHS}; window default {_DEFAULTS.epochs} = until "
                         "paused; overrides a scenario's)")
@@ -106,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "this model on these points")
     parser.add_argument("--export-history", type=Path, metavar="OUT.csv",
                         help="headless: write the training history, one row per epoch")
+    parser.add_argument("--save-session", type=Path, metavar=f"OUT{SESSION_SUFFIX}",
+                        help="headless: save the whole session after training, to go on "
+                             "from it later (--session, or File → Open in the window)")
     parser.add_argument("--reset-settings", action="store_true",
                         help="forget what the window remembers (size, splitter, last folder, "
                              "pace, brush, recent files, the welcome) and exit")
@@ -120,9 +137,15 @@ def build_parser() -> argparse.ArgumentParser:
 def parse(argv: list[str]) -> Options:
     args = build_parser().parse_args(argv)
     if args.file is not None:
-        if args.data is not None or args.preset is not None:
-            raise UsageError(f"{args.file}: give the points once (a FILE, --data or --preset)")
-        args.data = args.file
+        if args.data is not None or args.preset is not None or args.session is not None:
+            raise UsageError(f"{args.file}: give the points once (a FILE, --data, --preset "
+                             "or --session)")
+        if args.file.suffix.lower() == SESSION_SUFFIX:
+            args.session = args.file
+        else:
+            args.data = args.file
+    if args.session is not None:
+        return _with_session(args)
     headless = args.headless
     trains_alone = headless or args.screenshot is not None  # no one there to press Pause
     if args.json and not headless:
@@ -130,9 +153,11 @@ def parse(argv: list[str]) -> Options:
     if args.reset_settings and (headless or args.screenshot is not None or args.find_lr):
         raise UsageError("--reset-settings is for the window's settings; give it alone")
     exports = (args.export_model, args.export_script, args.export_history)
-    if any(out is not None for out in exports) and (not headless or args.find_lr):
-        raise UsageError("--export-model, --export-script and --export-history need "
-                         "--headless training (the window has File → Export)")
+    if any(out is not None for out in (*exports, args.save_session)) and (
+            not headless or args.find_lr):
+        raise UsageError("--export-model, --export-script, --export-history and "
+                         "--save-session need --headless training (the window has them in "
+                         "its File menu)")
     if args.export_model is not None and args.export_model.suffix != ".keras":
         raise UsageError(f"{args.export_model}: a Keras model file must end in .keras")
     if args.find_lr and not headless:
@@ -167,14 +192,60 @@ def parse(argv: list[str]) -> Options:
         preset = scenario.preset if scenario and scenario.preset else args.preset
         source, path = preset or DEFAULT_PRESET, None
         xy, labels = make_preset(source, config.seed)
-    for out in (args.json, args.screenshot, *exports):
+    _check_outputs(args)
+    return Options(config, xy, labels, source, path, headless, args.json, args.screenshot,
+                   args.quiet, scenario.name if scenario else None, args.find_lr,
+                   *exports, reset_settings=args.reset_settings, save_session=args.save_session)
+
+
+# The flags a session's own settings replace: given with --session they would be ignored.
+_SESSION_SETTINGS = ("scenario", "optimizer", "lr", "batch_size", "batchnorm", "normalize", "l2",
+                     "seed", "test_split", "start_weights", "find_lr", "reset_settings")
+
+
+def _with_session(args: argparse.Namespace) -> Options:
+    """``--session FILE``: the session's points and settings; headless, ``--epochs N`` trains
+    N epochs beyond the saved epoch."""
+    parser = build_parser()
+    for name in _SESSION_SETTINGS:
+        if getattr(args, name) != parser.get_default(name):
+            flag = "--" + name.replace("_", "-")
+            raise UsageError(f"--session brings its own settings; drop {flag} (change them "
+                             "in the window, or start a new run without --session)")
+    if args.json and not args.headless:
+        raise UsageError("--json needs --headless")
+    exports = (args.export_model, args.export_script, args.export_history)
+    if any(out is not None for out in (*exports, args.save_session)) and not args.headless:
+        raise UsageError("--export-model, --export-script, --export-history and "
+                         "--save-session need --headless training (the window has them in "
+                         "its File menu)")
+    if args.export_model is not None and args.export_model.suffix != ".keras":
+        raise UsageError(f"{args.export_model}: a Keras model file must end in .keras")
+    try:
+        session = load_session(args.session)
+    except SessionFileError as error:
+        raise UsageError(str(error)) from None
+    config = session.config
+    if args.headless or args.screenshot is not None:
+        more = HEADLESS_DEFAULT_EPOCHS if args.epochs is None else args.epochs
+        if more < 1:
+            raise UsageError("--epochs must be at least 1 for a headless run")
+        config = _checked(lambda: config.with_changes(epochs=session.epoch + more))
+    elif args.epochs is not None:
+        config = _checked(lambda: config.with_changes(epochs=args.epochs))
+    _check_outputs(args)
+    return Options(config, session.xy, session.labels, str(args.session), args.session,
+                   args.headless, args.json, args.screenshot, args.quiet, None, False, *exports,
+                   session=session, save_session=args.save_session)
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    for out in (args.json, args.screenshot, args.export_model, args.export_script,
+                args.export_history, args.save_session):
         if out is not None and not out.resolve().parent.is_dir():
             raise UsageError(f"{out}: the folder does not exist")
         if out is not None and out.is_dir():
             raise UsageError(f"{out}: is a folder, not a file name")
-    return Options(config, xy, labels, source, path, headless, args.json, args.screenshot,
-                   args.quiet, scenario.name if scenario else None, args.find_lr,
-                   *exports, reset_settings=args.reset_settings)
 
 
 def _config(args: argparse.Namespace, trains_alone: bool) -> TrainConfig:

@@ -19,6 +19,7 @@ from core.export import ExportError, save_model, write_history_of, write_script
 from core.history import COLUMNS, EpochHistory
 from core.record import EpochBatch, EpochStats
 from core.reference import logistic_regression
+from core.session import SessionFileError, save_session, session_of
 from core.trainer import Trainer, TrainerState
 
 MAX_LINES = 60  # long runs print about this many epoch lines
@@ -41,10 +42,11 @@ def format_stats(stats: EpochStats) -> str:
 def run(options: Options, out: TextIO = sys.stdout) -> int:
     """Train to the epoch limit; returns the exit status (0, or 1 when training failed)."""
     config = options.config
-    dataset = Dataset(options.xy, options.labels)
+    dataset = Dataset(options.xy, options.labels, options.ids)
     history: list[EpochStats] = []
     columns = EpochHistory()  # what the coach reads, as in the window
-    every = max(1, config.epochs // MAX_LINES)
+    first = options.session.epoch if options.session is not None else 0  # a session goes on
+    every = max(1, (config.epochs - first) // MAX_LINES)
 
     def on_epochs(batch: EpochBatch) -> None:
         columns.add(batch)
@@ -53,13 +55,18 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
                 history[-1] = stats  # a re-evaluation of the same epoch replaces it
                 continue
             history.append(stats)
-            if not options.quiet and (stats.epoch % every == 0 or stats.epoch == config.epochs):
+            shown = stats.epoch > first and ((stats.epoch - first) % every == 0
+                                             or stats.epoch == config.epochs)
+            if not options.quiet and (shown or stats.epoch == first == 0):
                 print(format_stats(stats), file=out, flush=True)
 
     messages: list[str] = []
     trainer = Trainer(dataset, config, on_epochs,
                       on_state=lambda state, message: messages.append(message) if message else None)
+    session = options.session
     try:
+        if session is not None:
+            trainer.resume(config, session.model, session.history)
         trainer.prepare()
         trainer.wait_until_settled()  # TensorFlow imported, model built and traced
         if trainer.state is TrainerState.ERROR:
@@ -71,8 +78,18 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
         seconds = time.perf_counter() - began
         state = trainer.state
         export_error = _export_model(trainer, options)  # the live model: before stop()
+        model = None
+        if options.save_session is not None and state is not TrainerState.ERROR:
+            model = trainer.capture().result(timeout=120)
     finally:
         trainer.stop()
+    if model is not None:
+        try:
+            save_session(options.save_session, session_of(
+                dataset.snapshot(), config, model, columns,
+                view=session.view if session is not None else None, source=options.source))
+        except SessionFileError as error:
+            export_error = export_error or str(error)
     export_error = export_error or _export_files(options, history)
     if export_error:
         print(f"neuron-lab: error: {export_error}", file=sys.stderr)
@@ -86,7 +103,7 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     diverged = state is TrainerState.DIVERGED
     if diverged:
         print(f"neuron-lab: {messages[-1] if messages else 'diverged'}", file=sys.stderr)
-    trained = history[-1].epoch if history else 0
+    trained = history[-1].epoch - first if history else 0
     reference = logistic_regression(options.xy, options.labels)
     advice = advise(config, options.xy, options.labels,
                     {name: columns.column(name) for name in COLUMNS},

@@ -128,3 +128,47 @@ def test_the_coachs_advice_is_printed_and_in_the_json(tmp_path):
 def test_a_run_that_works_has_no_advice(tmp_path):
     report = headless(tmp_path, "--preset", "seed-4", "--scenario", "fix-sgd", "--seed", "4")
     assert report["final"]["eval_accuracy"] == 1.0 and report["advice"] == []
+
+
+def test_a_saved_session_goes_on_headless_as_the_unbroken_run_would(tmp_path):
+    """``--save-session`` after 30 epochs, then ``--session`` for 20 more: epochs 31 to 50
+    are the ones a 50-epoch run trains (the question's batch-normalised Adam run)."""
+    scenario = ["--scenario", "question-4", "--test-split", "0.25"]
+    whole = headless(tmp_path, *scenario, "--epochs", "50")
+    saved = tmp_path / "run.neuronlab"
+    headless(tmp_path, *scenario, "--epochs", "30", "--save-session", str(saved))
+    out = io.StringIO()
+    report = tmp_path / "more.json"
+    assert run(parse(["--headless", "--session", str(saved), "--epochs", "20",
+                      "--json", str(report)]), out) == 0
+    more = json.loads(report.read_text())
+    assert more["epochs"][-1]["epoch"] == 50
+    assert [e for e in more["epochs"] if e["epoch"] > 30] == whole["epochs"][30:]
+    # The epochs before are the saved history; the lines printed are the new ones only.
+    assert [e["epoch"] for e in more["epochs"][:30]] == list(range(1, 31))
+    printed = [line.split()[1] for line in out.getvalue().splitlines()
+               if line.startswith("epoch")]
+    assert printed[0] == "31" and printed[-1] == "50"
+    assert "trained 20 epochs" in out.getvalue()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--lr", "0.1"], "--session brings its own settings; drop --lr"),
+    (["--preset", "blobs"], "not allowed with argument"),
+    (["--save-session", "x.neuronlab"], "need --headless"),
+])
+def test_session_flags_that_cannot_go_together_are_one_line(tmp_path, args, message):
+    session = tmp_path / "s.neuronlab"
+    session.write_text("{}")
+    with pytest.raises(Exception) as error:
+        parse(["--session", str(session), *args])
+    assert message in str(error.value)
+
+
+def test_a_broken_session_file_exits_2_with_one_line(tmp_path):
+    broken = tmp_path / "broken.neuronlab"
+    broken.write_text('{"format": "neuron-lab-session", "version": 7}')
+    done = subprocess.run([sys.executable, "main.py", "--headless", str(broken)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and "newer Neuron Lab" in lines[0]
