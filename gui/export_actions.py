@@ -16,9 +16,11 @@ import pyqtgraph.exporters
 from PyQt6.QtCore import QObject, QRectF, QSize, pyqtSignal
 from PyQt6.QtGui import QPainter
 from PyQt6.QtSvg import QSvgGenerator
-from PyQt6.QtWidgets import QFileDialog, QMainWindow
+from PyQt6.QtWidgets import QFileDialog, QInputDialog, QMainWindow
 
 from core.export import ExportError, save_model, write_history, write_script
+
+MIN_PICTURE_WIDTH, MAX_PICTURE_WIDTH = 100, 10_000  # pixels; QImage tops out near 32k
 
 
 class ExportActions(QObject):
@@ -49,10 +51,24 @@ class ExportActions(QObject):
             self.export_script(path)
 
     def ask_picture(self) -> None:
+        """Where, then (for PNG) how wide: the window's size is the default, a slide or a
+        poster wants more pixels. SVG scales by itself."""
         path = self._ask(self.tr("Export picture"), "neuron-lab.png",
                          self.tr("PNG image (*.png);;SVG drawing (*.svg)"))
-        if path:
-            self.export_picture(path)
+        if not path:
+            return
+        width = None
+        if Path(path).suffix.lower() != ".svg":
+            shown = int(round(self._window.plot.plotItem.sceneBoundingRect().width()))
+            width, chosen = QInputDialog.getInt(
+                self._window, self.tr("Picture width"),
+                self.tr("Width of the plot's picture in pixels (the window shows it {0} wide; "
+                        "the charts' picture is scaled alike):").format(shown),
+                shown, MIN_PICTURE_WIDTH, MAX_PICTURE_WIDTH, 100)
+            if not chosen:
+                return
+            width = None if width == shown else width
+        self.export_picture(path, width)
 
     def _ask(self, title: str, name: str, filters: str) -> str:
         folder = getattr(self._window.files, "last_folder", "") or ""
@@ -116,8 +132,10 @@ class ExportActions(QObject):
                     _export_svg(item, out)
                 else:
                     exporter = pyqtgraph.exporters.ImageExporter(item)
-                    if width:
-                        exporter.parameters()["width"] = int(width)
+                    if width:  # the charts scale by the plot's factor, keeping their shape
+                        scale = width / max(self._window.plot.plotItem.boundingRect().width(), 1)
+                        exporter.parameters()["width"] = int(round(
+                            item.boundingRect().width() * scale))
                     exporter.export(str(out))
             except OSError as error:
                 self.failed.emit(f"{out}: {error.strerror or error}")

@@ -7,6 +7,8 @@ import sys
 from xml.etree import ElementTree
 
 import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtGui import QImage
 
 from core.record import history_columns
 from core.trainer import TrainerState
@@ -101,3 +103,27 @@ def test_export_picture_writes_png_and_svg_of_plot_and_charts(qtbot, make_window
     for path in svg:
         root = ElementTree.parse(path).getroot()  # well-formed XML
         assert root.tag.endswith("svg") and len(list(root.iter())) > 20
+
+
+def test_export_picture_asks_the_width_of_a_png(qtbot, make_window, tmp_path, monkeypatch):
+    """File → Export picture…: the PNG's width is asked, the window's size proposed."""
+    from PyQt6.QtWidgets import QFileDialog, QInputDialog
+
+    window = make_window()
+    proposed = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args: (str(tmp_path / "slide.png"), ""))
+    monkeypatch.setattr(QInputDialog, "getInt",
+                        lambda *args: (proposed.append(args[3]), (2000, True))[1])
+    window.exports.ask_picture()
+    assert proposed == [round(window.plot.plotItem.sceneBoundingRect().width())]
+    plot, charts = QImage(str(tmp_path / "slide.png")), QImage(str(tmp_path / "slide-charts.png"))
+    assert plot.width() == 2000
+    # The charts are scaled by the same factor, so they keep their shape beside the plot.
+    scale = 2000 / window.plot.plotItem.boundingRect().width()
+    assert abs(charts.width() - scale * window.metrics.findChild(
+        pg.GraphicsLayoutWidget).ci.boundingRect().width()) <= 2
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *args: (0, False))
+    (tmp_path / "slide.png").unlink()
+    window.exports.ask_picture()  # cancelled at the width: nothing written
+    assert not (tmp_path / "slide.png").exists()
