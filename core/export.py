@@ -22,7 +22,6 @@ import numpy as np
 
 from core.atomic_write import atomic_write_text
 from core.config import TrainConfig
-from core.csv_io import save_csv
 from core.record import EpochBatch, EpochStats, history_columns
 
 INLINE_POINTS = 2000  # up to this many points the script carries them inline; else a CSV
@@ -128,21 +127,30 @@ _OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop", "adagrad": "A
 
 
 def script_text(config: TrainConfig, xy: np.ndarray, labels: np.ndarray,
-                data_file: str | None = None) -> str:
+                data_file: str | None = None, held_out: np.ndarray | None = None) -> str:
     """A standalone Keras script for this model, config and data. ``data_file``: the points'
-    CSV (x,y,label with a header) beside the script, instead of inline arrays."""
+    CSV (x,y,label,held_out with a header) beside the script, instead of inline arrays.
+    ``held_out``: which points the app holds out (``core.split``); the script holds out the
+    same ones and reports their accuracy as fit's validation."""
     xy = np.asarray(xy, float).reshape(-1, 2)
     labels = np.asarray(labels).reshape(-1).astype(int)
+    held = np.zeros(len(labels), bool) if held_out is None else np.asarray(held_out, bool)
     if data_file is None:
         points = ",\n    ".join(f"[{x!r}, {y!r}]" for x, y in xy)
         data = (f"x = np.array([\n    {points}\n], dtype=np.float32)\n"
                 f"y = np.array({labels.tolist()!r}, dtype=np.float32)\n")
+        if held.any():
+            data += ("# The points Neuron Lab held out for testing (its split), by index\n"
+                     f"held_out = np.isin(np.arange(len(y)), {np.flatnonzero(held).tolist()!r})\n")
+        else:
+            data += "held_out = np.zeros(len(y), bool)  # nothing held out\n"
     else:
         data = ("here = pathlib.Path(__file__).resolve().parent\n"
                 f"table = np.loadtxt(here / {data_file!r}, delimiter=',', skiprows=1, "
                 "ndmin=2)\n"
                 "x = table[:, :2].astype(np.float32)\n"
-                "y = table[:, 2].astype(np.float32)\n")
+                "y = table[:, 2].astype(np.float32)\n"
+                "held_out = table[:, 3] > 0  # the points Neuron Lab held out for testing\n")
     if config.start_weights is None:
         init = f"keras.initializers.GlorotUniform(seed={config.seed})"
     else:
@@ -157,12 +165,10 @@ def script_text(config: TrainConfig, xy: np.ndarray, labels: np.ndarray,
     layers.append(f"keras.layers.Dense(1, activation='sigmoid', kernel_initializer={init}, "
                   f"kernel_regularizer={regularizer})")
     norm = ("normalization = keras.layers.Normalization(axis=-1)\n"
-            "normalization.adapt(x)\n") if config.normalize else ""
+            "normalization.adapt(x_train)\n") if config.normalize else ""
     epochs = config.epochs if config.epochs > 0 else 100
-    split = ""
-    if config.test_split > 0:
-        split = (f"# Neuron Lab held out {config.test_split:g} of the points by its own hash; "
-                 "here all points train.\n")
+    split = ("x_train, y_train = x[~held_out], y[~held_out]\n"
+             "x_test, y_test = x[held_out], y[held_out]\n")
     layer_lines = ",\n    ".join(layers)
     title = f"one sigmoid neuron, {config.optimizer} at {config.learning_rate:g}"
     return f'''"""Rebuilt by Neuron Lab: {title}.
@@ -181,23 +187,34 @@ keras.utils.set_random_seed({config.seed})
 ])
 model.compile(optimizer=keras.optimizers.{_OPTIMIZERS[config.optimizer]}(learning_rate={config.learning_rate!r}),
               loss="binary_crossentropy", metrics=["accuracy"])
-history = model.fit(x, y, batch_size={config.batch_size}, epochs={epochs}, verbose=0)
-probabilities = model.predict(x, verbose=0).reshape(-1)
-accuracy = float(np.mean((probabilities > 0.5) == (y > 0.5)))
+history = model.fit(x_train, y_train, batch_size={config.batch_size}, epochs={epochs}, verbose=0,
+                    validation_data=(x_test, y_test) if len(y_test) else None)
+probabilities = model.predict(x_train, verbose=0).reshape(-1)
+accuracy = float(np.mean((probabilities > 0.5) == (y_train > 0.5)))
+test = ""
+if len(y_test):
+    test_probabilities = model.predict(x_test, verbose=0).reshape(-1)
+    test = f"  test accuracy {{float(np.mean((test_probabilities > 0.5) == (y_test > 0.5))):.4f}}"
 print(f"final accuracy {{accuracy:.4f}}  fit accuracy {{history.history['accuracy'][-1]:.4f}}  "
-      f"loss {{history.history['loss'][-1]:.4f}}")
+      f"loss {{history.history['loss'][-1]:.4f}}{{test}}")
 '''
 
 
-def write_script(path: Path, config: TrainConfig, xy: np.ndarray, labels: np.ndarray) -> None:
+def write_script(path: Path, config: TrainConfig, xy: np.ndarray, labels: np.ndarray,
+                 held_out: np.ndarray | None = None) -> None:
     """The script at ``path``; more than ``INLINE_POINTS`` points go to ``<stem>_points.csv``
-    beside it."""
+    beside it (x, y, label and held_out, which the app reads back as a data file too)."""
     path = Path(path)
     data_file = None
     if len(labels) > INLINE_POINTS:
         data_file = f"{path.stem}_points.csv"
-        try:  # the app's own CSV: its header line, then x, y, label as exact floats
-            save_csv(path.with_name(data_file), xy, labels)
+        held = np.zeros(len(labels), bool) if held_out is None else np.asarray(held_out, bool)
+        table = np.column_stack([np.asarray(xy, float), labels, held]).astype(float)
+        lines = [",".join(repr(float(v)) if i < 2 else str(int(v)) for i, v in enumerate(row))
+                 for row in table]
+        try:
+            atomic_write_text(path.with_name(data_file),
+                              "x,y,label,held_out\n" + "\n".join(lines) + "\n")
         except OSError as error:
             raise ExportError(f"{path.with_name(data_file)}: {error.strerror or error}") from None
-    _write_text(path, script_text(config, xy, labels, data_file))
+    _write_text(path, script_text(config, xy, labels, data_file, held_out))

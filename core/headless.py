@@ -12,6 +12,8 @@ import sys
 import time
 from typing import TextIO
 
+import numpy as np
+
 from core.cli import Options
 from core.coach import Advice, advise
 from core.dataset import Dataset
@@ -20,6 +22,7 @@ from core.history import COLUMNS, EpochHistory
 from core.record import EpochBatch, EpochStats
 from core.reference import logistic_regression
 from core.session import SessionFileError, save_session, session_of
+from core.split import held_out_mask
 from core.trainer import Trainer, TrainerState
 
 MAX_LINES = 60  # long runs print about this many epoch lines
@@ -153,7 +156,10 @@ def _export_files(options: Options, history: list[EpochStats]) -> str | None:
     """``--export-script`` and ``--export-history``; the error line, or None."""
     try:
         if options.export_script is not None:
-            write_script(options.export_script, options.config, options.xy, options.labels)
+            ids = options.ids if options.ids is not None else np.arange(len(options.labels))
+            held_out = held_out_mask(ids, options.config.seed, options.config.test_split)
+            write_script(options.export_script, options.config, options.xy, options.labels,
+                         held_out)
         if options.export_history is not None:
             write_history_of(options.export_history, history)
     except ExportError as error:

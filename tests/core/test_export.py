@@ -12,10 +12,12 @@ import numpy as np
 import pytest
 
 from core.cli import UsageError, parse
+from core.csv_io import load_csv
 from core.export import INLINE_POINTS, ExportError, script_text, write_history_of, write_script
 from core.headless import run
 from core.presets import make_preset
 from core.record import history_columns
+from core.split import held_out_mask
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,14 +96,36 @@ def test_exported_script_trains_to_the_apps_accuracy(tmp_path, preset, flags, to
     assert math.isclose(accuracy, report["final"]["eval_accuracy"], abs_tol=tolerance + 1e-6)
 
 
+def test_the_script_holds_out_the_points_the_app_held_out(tmp_path):
+    """With --test-split the script trains on the app's training points only and reports the
+    held-out accuracy: on the noisy corners the same within 0.03 (fit's own shuffle)."""
+    script = tmp_path / "split.py"
+    report = headless(tmp_path, "--preset", "noisy-corners", "--normalize", "--epochs", "20",
+                      "--test-split", "0.3", "--export-script", str(script))
+    text = script.read_text()
+    xy, labels = make_preset("noisy-corners", 0)
+    held = held_out_mask(np.arange(len(labels)), 0, 0.3)
+    assert f"{np.flatnonzero(held).tolist()!r}" in text  # the app's own split, by index
+    last = fresh_python(f"exec(open({str(script)!r}).read())", tmp_path).splitlines()[-1]
+    words = last.split()
+    assert math.isclose(float(words[2]), report["final"]["eval_accuracy"], abs_tol=0.03)
+    assert math.isclose(float(words[-1]), report["final"]["test_accuracy"], abs_tol=0.03)
+
+
 def test_a_large_set_goes_to_a_csv_beside_the_script(tmp_path):
     xy = np.random.default_rng(1).normal(size=(INLINE_POINTS + 1, 2))
     labels = (xy[:, 0] > 0).astype(int)
     from core.config import TrainConfig
     script = tmp_path / "big.py"
     write_script(script, TrainConfig(epochs=2), xy, labels)
+    held = np.arange(len(labels)) % 3 == 0
+    write_script(script, TrainConfig(epochs=2, test_split=0.3), xy, labels, held)
     table = np.loadtxt(tmp_path / "big_points.csv", delimiter=",", skiprows=1)
     np.testing.assert_array_equal(table[:, :2], xy)
+    np.testing.assert_array_equal(table[:, 3] > 0, held)
+    read_xy, read_labels = load_csv(tmp_path / "big_points.csv")  # the app opens it too
+    np.testing.assert_array_equal(read_xy, xy)
+    np.testing.assert_array_equal(read_labels, labels)
     assert "big_points.csv" in script.read_text()
     assert "np.array([" not in script_text(TrainConfig(), xy, labels, "big_points.csv")
 
