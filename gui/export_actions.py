@@ -19,6 +19,7 @@ from PyQt6.QtSvg import QSvgGenerator
 from PyQt6.QtWidgets import QFileDialog, QInputDialog, QMainWindow
 
 from core.export import ExportError, save_model, write_history, write_script
+from core.split import held_out_mask
 
 MIN_PICTURE_WIDTH, MAX_PICTURE_WIDTH = 100, 10_000  # pixels; QImage tops out near 32k
 
@@ -92,7 +93,9 @@ class ExportActions(QObject):
         snapshot = self._window.dataset.snapshot()
         xy, labels = snapshot.xy, snapshot.labels
         try:
-            write_script(Path(path), self._window.bridge.config, xy, labels)
+            config = self._window.bridge.config
+            write_script(Path(path), config, xy, labels,
+                         held_out_mask(snapshot.ids, config.seed, config.test_split))
         except ExportError as error:
             self.failed.emit(str(error))
             return False
