@@ -110,6 +110,80 @@ class _ReplaceAll(_Operation):
         state.xy, state.labels, state.ids = self.old.xy, self.old.labels, self.old.ids
 
 
+@dataclass
+class _InsertMany(_Operation):
+    """Points appended at the end together (a spray stroke): undone by cutting them off,
+    which is exact because undo runs newest first, so they are still the last points."""
+
+    xy: np.ndarray
+    labels: np.ndarray
+    ids: np.ndarray
+
+    def apply(self, state: _State) -> None:
+        state.xy = np.concatenate([state.xy, self.xy])
+        state.labels = np.concatenate([state.labels, self.labels])
+        state.ids = np.concatenate([state.ids, self.ids])
+
+    def revert(self, state: _State) -> None:
+        keep = len(state.labels) - len(self.labels)
+        state.xy, state.labels, state.ids = state.xy[:keep], state.labels[:keep], state.ids[:keep]
+
+
+@dataclass
+class _DeleteMany(_Operation):
+    """Points removed together; they keep their places and ids to come back exactly."""
+
+    indices: np.ndarray  # sorted, distinct
+    xy: np.ndarray
+    labels: np.ndarray
+    ids: np.ndarray
+
+    def apply(self, state: _State) -> None:
+        keep = np.ones(len(state.labels), dtype=bool)
+        keep[self.indices] = False
+        state.xy, state.labels, state.ids = state.xy[keep], state.labels[keep], state.ids[keep]
+
+    def revert(self, state: _State) -> None:
+        total = len(state.labels) + len(self.indices)
+        back = np.zeros(total, dtype=bool)
+        back[self.indices] = True
+        xy = np.empty((total, 2), dtype=np.float64)
+        labels = np.empty(total, dtype=np.int8)
+        ids = np.empty(total, dtype=np.int64)
+        xy[back], labels[back], ids[back] = self.xy, self.labels, self.ids
+        xy[~back], labels[~back], ids[~back] = state.xy, state.labels, state.ids
+        state.xy, state.labels, state.ids = xy, labels, ids
+
+
+@dataclass
+class _MoveMany(_Operation):
+    """Points moved together (a dragged selection, jitter). In place, like ``_Move``: undo
+    runs newest first, so every edit finds the arrays exactly as it left them."""
+
+    indices: np.ndarray
+    old: np.ndarray  # (k, 2)
+    new: np.ndarray  # (k, 2)
+
+    def apply(self, state: _State) -> None:
+        state.xy[self.indices] = self.new
+
+    def revert(self, state: _State) -> None:
+        state.xy[self.indices] = self.old
+
+
+@dataclass
+class _Relabel(_Operation):
+    indices: np.ndarray
+    old: np.ndarray  # the labels they had
+    label: int
+
+    def apply(self, state: _State) -> None:
+        state.labels[self.indices] = self.label
+
+    def revert(self, state: _State) -> None:
+        state.labels[self.indices] = self.old
+
+
 class Dataset:
     """Thread-safe, undoable set of labelled points."""
 
@@ -207,6 +281,78 @@ class Dataset:
             old = tuple(float(v) for v in self._state.xy[index])
             self._do(_Move(index, old, new))
 
+    # --- editing many points at once (painting) -------------------------------------------
+    # Each is one undo step and one listener call whatever the number of points, and costs
+    # O(n) NumPy work: spraying into 100,000 points must not loop over them in Python.
+    def add_many(self, xy: np.ndarray, labels: np.ndarray | int, *,
+                 merge: bool = False) -> np.ndarray:
+        """Append points (``labels``: one per point, or one for all); returns their indices.
+        ``merge`` folds them into the previous ``add_many`` (the ticks of one spray stroke),
+        so the whole stroke is one undo step."""
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        labels = np.broadcast_to(np.asarray(labels), (len(xy),))
+        _check_points(xy, labels)
+        with self._lock:
+            start = len(self._state.labels)
+            if not len(xy):
+                return np.arange(start, start)
+            ids = np.arange(self._next_id, self._next_id + len(xy), dtype=np.int64)
+            self._next_id += len(xy)
+            added = _InsertMany(xy.copy(), labels.astype(np.int8), ids)
+            last = self._undo[-1] if self._undo else None
+            if merge and isinstance(last, _InsertMany):
+                added.apply(self._state)
+                last.xy = np.concatenate([last.xy, added.xy])
+                last.labels = np.concatenate([last.labels, added.labels])
+                last.ids = np.concatenate([last.ids, added.ids])
+                self._continue(last)
+            else:
+                self._do(added)
+            return np.arange(start, start + len(xy))
+
+    def remove_many(self, indices: np.ndarray) -> None:
+        """Remove the points at ``indices`` (any order, no repeats)."""
+        with self._lock:
+            indices = np.sort(self._check_indices(indices))
+            if not len(indices):
+                return
+            state = self._state
+            self._do(_DeleteMany(indices, state.xy[indices], state.labels[indices],
+                                 state.ids[indices]))
+
+    def move_many(self, indices: np.ndarray, xy: np.ndarray, *, merge: bool = False) -> None:
+        """Put the points at ``indices`` at ``xy`` (one row each); they keep their ids.
+        ``merge`` folds this into the previous ``move_many`` of the same points (a dragged
+        selection), so the whole drag is one undo step."""
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        with self._lock:
+            indices = self._check_indices(indices)
+            if len(xy) != len(indices):
+                raise ValueError(f"{len(indices)} points but {len(xy)} places")
+            _check_points(xy, np.zeros(0))
+            if not len(indices):
+                return
+            last = self._undo[-1] if self._undo else None
+            if (merge and isinstance(last, _MoveMany)
+                    and np.array_equal(last.indices, indices)):
+                last.new = xy.copy()
+                last.apply(self._state)
+                self._continue(last)
+                return
+            self._do(_MoveMany(indices, self._state.xy[indices], xy.copy()))
+
+    def relabel(self, indices: np.ndarray, label: int) -> None:
+        """Give the points at ``indices`` the class ``label``; they keep their places and
+        ids (so the same points stay held out)."""
+        if label not in LABELS:
+            raise ValueError("labels must be 0 or 1")
+        with self._lock:
+            indices = self._check_indices(indices)
+            if not len(indices):
+                return
+            self._do(_Relabel(indices, self._state.labels[indices], int(label)))
+
+
     def clear(self) -> None:
         self.replace(np.empty((0, 2)), np.empty(0))
 
@@ -245,6 +391,26 @@ class Dataset:
         self._undo.append(op)
         self._redo.clear()
         self._changed()
+
+    def _continue(self, op: _Operation) -> None:
+        """``op``, the newest edit, has grown (a drag or a stroke goes on): it takes a new
+        serial, since the points differ from those at its old one."""
+        op.serial = self._take_serial()
+        self._redo.clear()
+        self._changed()
+
+    def _check_indices(self, indices: np.ndarray) -> np.ndarray:
+        indices = np.asarray(indices).reshape(-1)
+        if not len(indices):
+            return np.zeros(0, dtype=np.int64)
+        if indices.dtype.kind not in "iu":
+            raise ValueError("point indices must be whole numbers")
+        indices = indices.astype(np.int64)
+        if indices.min() < 0 or indices.max() >= len(self._state.labels):
+            raise IndexError("point index out of range")
+        if len(np.unique(indices)) != len(indices):
+            raise ValueError("point indices must be distinct")
+        return indices
 
     def _changed(self) -> None:
         self._version += 1
@@ -290,4 +456,11 @@ def _check_point(x: float, y: float, label: int) -> None:
     if not (np.isfinite(x) and np.isfinite(y)):
         raise ValueError("coordinates must be finite numbers")
     if label not in LABELS:
+        raise ValueError("labels must be 0 or 1")
+
+
+def _check_points(xy: np.ndarray, labels: np.ndarray) -> None:
+    if not np.all(np.isfinite(xy)):
+        raise ValueError("coordinates must be finite numbers")
+    if not np.all(np.isin(labels, LABELS)):
         raise ValueError("labels must be 0 or 1")

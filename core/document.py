@@ -52,9 +52,10 @@ class Document:
 
     # --- loading and saving ----------------------------------------------------------------
     def load(self, xy: np.ndarray, labels: np.ndarray, *, path: Path | None = None,
-             preset: str | None = None) -> None:
-        """Replace the points (one undo step), record where they came from, mark clean."""
-        self.dataset.replace(xy, labels)
+             preset: str | None = None, ids: np.ndarray | None = None) -> None:
+        """Replace the points (one undo step), record where they came from, mark clean.
+        ``ids``: the points' own (a session's), else they are numbered from 0."""
+        self.dataset.replace(xy, labels, ids)
         self._set_source(path, preset)
         self.mark_clean()
 
@@ -68,6 +69,19 @@ class Document:
         was: the file is read and checked in full before the points are replaced."""
         xy, labels = load_csv(path)
         self.load(xy, labels, path=Path(path))
+
+    def forget_saved(self) -> None:
+        """The points are saved nowhere (restored from a crash copy): unsaved, no source."""
+        self.path = None
+        self.preset = None
+        self._clean_position = -1  # never an undo position (those are 0 and up)
+
+    def saved_as(self, path: Path, position: int) -> None:
+        """The points at undo position ``position`` were written to ``path`` by someone else
+        (a session file): they are clean if the user has not edited them since."""
+        self.path = Path(path)
+        self.preset = None
+        self._clean_position = position
 
     def save(self, path: Path) -> int:
         """Write the points to ``path`` as CSV and mark them clean; returns how many points.

@@ -43,7 +43,7 @@ from core.config import TrainConfig
 from core.dataset import Dataset
 from core.native_logs import routine_native_logs_hidden
 from core.pacing import ChunkSizer, PaceClock, RunLimit
-from core.record import EpochBatch
+from core.record import EpochBatch, history_columns
 from core.session import ModelState
 from core.training_session import TrainingSession
 
@@ -460,14 +460,18 @@ class Trainer:
                               "training starts again from epoch 0")
                 return
             self.epoch = model.epoch
-        self._last = None
+        # The model as it really is (its line, its figures on these points), with the saved
+        # epoch's training-mode figures from the history, after the epochs before it: one
+        # report from epoch 0, so it replaces whatever was reported before and reads as the
+        # run's latest epoch, not as a re-evaluation on changed points.
+        n_train, n_test = session.n_train, session.data.n_test
+        rows = np.zeros((0, len(history_columns())))
         if history is not None:
             rows = history[history[:, 0] <= self.epoch]
-            if len(rows):  # from epoch 0: replaces whatever was reported before
-                self._emit(EpochBatch.from_rows(rows, session.n_train, session.data.n_test))
-        # The model as it really is (its line, its figures on these points); the saved
-        # epoch's training-mode figures are kept from the history.
-        self._emit(session.snapshot(self.epoch), keep_fit_figures=True)
+        self._last = EpochBatch.from_rows(rows[-1:], n_train, n_test) if len(rows) else None
+        now = self._with_fit_figures(session.snapshot(self.epoch))
+        rows = np.vstack([rows[rows[:, 0] < self.epoch], now.rows()])
+        self._emit(EpochBatch.from_rows(rows, n_train, n_test))
 
     def _answer_questions(self, session: TrainingSession) -> None:
         """Answer what was asked of the model (``ask``), now that the orders are applied."""
@@ -540,10 +544,17 @@ class Trainer:
     def _emit(self, batch: EpochBatch, keep_fit_figures: bool = False) -> None:
         """Report epochs. A re-evaluation of a trained epoch keeps that epoch's training-mode
         figures: they describe how the epoch went, which new points do not change."""
-        last = self._last
-        if keep_fit_figures and last is not None and last.epoch[-1] == batch.epoch[-1] > 0:
-            kept = {name: last.columns[name][-1:] if last.columns[name] is not None else None
-                    for name in ("loss", "accuracy", "train_line")}
-            batch = replace(batch, columns={**batch.columns, **kept})
+        if keep_fit_figures:
+            batch = self._with_fit_figures(batch)
         self._last = batch
         self._on_epochs(batch)
+
+    def _with_fit_figures(self, batch: EpochBatch) -> EpochBatch:
+        """``batch`` (a re-evaluation) with the training-mode figures its epoch had when it
+        was last reported, if it was."""
+        last = self._last
+        if last is None or not len(last) or not last.epoch[-1] == batch.epoch[-1] > 0:
+            return batch
+        kept = {name: last.columns[name][-1:] if last.columns[name] is not None else None
+                for name in ("loss", "accuracy", "train_line")}
+        return replace(batch, columns={**batch.columns, **kept})

@@ -12,6 +12,22 @@ from core.pacing import DEFAULT_PACE
 from core.scenarios import SCENARIOS
 from core.trainer import TrainerState
 
+# Qt's own chatter that says nothing to a user: the offscreen platform (screenshots, tests)
+# cannot pass size hints to a window manager it does not have.
+_QT_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
+def hide_qt_noise() -> None:
+    """Route Qt's messages through a handler that drops the known harmless ones and prints
+    the rest as Qt would (one line on stderr): a run's stderr is for real problems."""
+    from PyQt6.QtCore import qInstallMessageHandler
+
+    def handler(_kind, _context, message: str) -> None:
+        if message not in _QT_NOISE:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
 
 def _make_window(options: Options, pace: float | None = DEFAULT_PACE, settings=None,
                  recovery_folder=None):
@@ -19,7 +35,7 @@ def _make_window(options: Options, pace: float | None = DEFAULT_PACE, settings=N
     None remembers nothing (screenshots). ``recovery_folder``: see gui/recovery.py."""
     from gui.main_window import MainWindow
 
-    document = Document(Dataset(options.xy, options.labels), path=options.source_path,
+    document = Document(Dataset(options.xy, options.labels, options.ids), path=options.source_path,
                         preset=options.source)  # the document ignores it for a file
     return MainWindow(document, options.config, pace=pace, settings=settings,
                       recovery_folder=recovery_folder)
@@ -33,10 +49,11 @@ def open_window(options: Options, settings=None, recovery_folder=None):
     killed run left there is offered back first. None: no crash recovery."""
     window = _make_window(options, settings=settings, recovery_folder=recovery_folder)
     window.show()
-    if window.recovery.offer(window):  # the points a killed run left, if the user wants them
-        window.controls.show_preset(None)
-        window.files.update_title()
-        window.fit_view()
+    restored = window.recovery.offer(window)  # what a killed run left, if the user wants it
+    if restored is not None:
+        window.sessions.apply(restored, None)
+    elif options.session is not None:  # python main.py RUN.neuronlab
+        window.sessions.apply(options.session, options.source_path, points_loaded=True)
     window.bridge.prepare()  # TensorFlow loads on the trainer thread, after the window shows
     if options.scenario is not None:
         window.pace.set_pace(SCENARIOS[options.scenario].pace)
@@ -61,6 +78,7 @@ def run_app(options: Options) -> int:
 
     from gui.style import app_icon
 
+    hide_qt_noise()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Neuron Lab")
     app.setWindowIcon(app_icon())  # task switchers and docks show the application's icon
@@ -68,9 +86,66 @@ def run_app(options: Options) -> int:
     from gui.recovery import default_folder
 
     window = open_window(options, settings=app_settings(), recovery_folder=default_folder())
+    signals = SignalQuitter(app, window)
     status = app.exec()
     dispose_window(app, window)
-    return status
+    return signals.status if signals.status is not None else status
+
+
+class SignalQuitter:
+    """Ctrl+C in the terminal quits as Ctrl+Q does (asking about unsaved points); SIGTERM, or
+    a second Ctrl+C, quits at once, keeping unsaved work for recovery.
+
+    Qt's event loop runs in C++, where Python's own SIGINT handler (a ``KeyboardInterrupt``)
+    never gets a turn, so Ctrl+C did nothing; and had it, the exception could land anywhere,
+    half-way through a redraw. Here the C-level handler only writes the signal's number to a
+    socket (``signal.set_wakeup_fd``), and a ``QSocketNotifier`` reads it on the GUI thread
+    between events, where closing the window is an ordinary event."""
+
+    def __init__(self, app, window) -> None:
+        import signal
+        import socket
+
+        from PyQt6.QtCore import QSocketNotifier
+
+        self.status: int | None = None
+        self._window = window
+        self._app = app
+        self._asked = False
+        self._terminated = False
+        self._reader, writer = socket.socketpair()
+        self._writer = writer  # kept open for the life of the app
+        for end in (self._reader, writer):
+            end.setblocking(False)
+        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, lambda *_: None)  # the number arrives through the socket
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, app)
+        self._notifier.activated.connect(self._received)
+
+    def _received(self, *_args) -> None:
+        import signal
+
+        try:
+            numbers = self._reader.recv(64)
+        except OSError:
+            return
+        for number in numbers:
+            terminate = number == signal.SIGTERM or self._asked
+            self.status = 128 + number
+            print(f"neuron-lab: {signal.Signals(number).name} received, "
+                  f"{'closing now' if terminate else 'closing'}", file=sys.stderr, flush=True)
+            if terminate:
+                self._terminated = True
+                self._window.terminate()
+                self._app.quit()  # also ends a question a first Ctrl+C left open
+                return
+            self._asked = True
+            if self._window.close():
+                self._app.quit()
+            elif not self._terminated:
+                self.status = None  # kept open: the user chose Cancel
+                self._asked = False
 
 
 def reset_user_settings() -> int:
@@ -104,9 +179,12 @@ def save_screenshot(options: Options, timeout_ms: int = 600_000) -> int:
     from PyQt6.QtCore import QEventLoop, QTimer
     from PyQt6.QtWidgets import QApplication
 
+    hide_qt_noise()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = _make_window(options, pace=None)  # nobody watches: the engine's full speed
     window.show()
+    if options.session is not None:  # --session FILE --screenshot: --epochs N more, then shot
+        window.sessions.apply(options.session, options.source_path, points_loaded=True)
     loop = QEventLoop()
     finished: dict[str, TrainerState | None] = {"state": None}
     settled = (TrainerState.PAUSED, TrainerState.DIVERGED, TrainerState.ERROR,

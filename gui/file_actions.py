@@ -43,15 +43,19 @@ class FileActions(QObject):
         # The folder of the last file opened or saved (remembered across launches by
         # gui/window_settings.py); None: the samples for Open, the documents for Save.
         self.last_folder: str | None = None
+        # What "Save" in the unsaved-points question does (the window saves the session).
+        self.save_points = self.save_file
 
     # --- gestures --------------------------------------------------------------------------
-    def open_file(self) -> bool:
-        """Ask for a file and load it; True when its points replaced the old ones."""
+    def ask_open_path(self) -> Path | None:
+        """Ask which session or data file to open (None: cancelled)."""
         start = str(self._document.path.parent) if self._document.path else (
             self.last_folder or samples_folder())
-        kinds = self.tr("Data tables (*.csv *.tsv *.txt *.dat);;All files (*)")
-        path, _ = QFileDialog.getOpenFileName(self._window, self.tr("Open points"), start, kinds)
-        return bool(path) and self.load_file(Path(path))
+        kinds = self.tr("Sessions and data tables (*.neuronlab *.csv *.tsv *.txt *.dat);;"
+                        "Neuron Lab sessions (*.neuronlab);;"
+                        "Data tables (*.csv *.tsv *.txt *.dat);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self._window, self.tr("Open"), start, kinds)
+        return Path(path) if path else None
 
     def save_file(self) -> bool:
         """Ask where, then save; False when the user cancelled or the save failed."""
@@ -65,6 +69,8 @@ class FileActions(QObject):
         the shipped samples (inside the installed package); else the user's documents folder
         (not the folder the app was started from, often a source checkout)."""
         path = self._document.path
+        if path is not None and path.suffix.lower() == ".neuronlab":  # the session's points
+            return str(path.with_suffix(".csv"))
         if path is not None and str(path.parent) != samples_folder():
             return str(path)
         name = f"{self._document.preset}.csv" if self._document.preset else "points.csv"
@@ -124,7 +130,7 @@ class FileActions(QObject):
             QMessageBox.StandardButton.Save,
         )
         if answer == QMessageBox.StandardButton.Save:
-            return self.save_file()
+            return self.save_points()
         return answer == QMessageBox.StandardButton.Discard
 
     def update_title(self) -> None:

@@ -66,8 +66,19 @@ def gestures() -> list[tuple[str, str]]:
         (_tr("Right-click"), _tr("Add a class-0 point")),
         (_tr("Ctrl+click"), _tr("Remove the point under the cursor (also a click with the "
                                 "Erase brush)")),
-        (_tr("Drag a point"), _tr("Move it (one undo step)")),
-        (_tr("Drag elsewhere"), _tr("Pan the view")),
+        (_tr("Drag a point"), _tr("Move it (one undo step); a selected point moves the "
+                                  "whole selection")),
+        (_tr("Drag elsewhere"), _tr("Pan the view (with the Spray or Select brush: the "
+                                    "middle button)")),
+        (_tr("Spray: drag"), _tr("Add points around the cursor, of the last class brush's "
+                                 "class; the radius and points per puff are beside the brushes; "
+                                 "one undo step per stroke")),
+        (_tr("Spray: right-drag"), _tr("Spray class-0 points")),
+        (_tr("Select: drag on empty space"), _tr("Select the points in a rectangle (Shift "
+                                                 "adds to the selection)")),
+        (_tr("Select: click"), _tr("Select the point under the cursor (Shift adds or takes "
+                                   "it out); on empty space, select nothing")),
+        (_tr("Escape on the plot"), _tr("Clear the selection")),
         (_tr("Mouse wheel"), _tr("Zoom around the cursor")),
     ]
 

@@ -49,10 +49,12 @@ from gui.lr_finder_panel import LrFinderPanel
 from gui.metrics_view import MetricsView
 from gui.narrator import Narrator
 from gui.pace_control import PaceControl
+from gui.paint_actions import PaintActions
 from gui.plot_view import Brush, PlotView
 from gui.predict_panel import PredictPanel
 from gui.recent_files import RecentFiles
 from gui.recovery import Recovery
+from gui.session_actions import SessionActions, is_session_path
 from gui.status_bar import StatusLabels
 from gui.timeline import Timeline
 from gui.training_bridge import TrainingBridge
@@ -99,12 +101,20 @@ class MainWindow(QMainWindow):
         self.status = StatusLabels(self.statusBar())
         self.files = FileActions(self, document, self.status)
         self.exports = ExportActions(self)  # File → Export (core/export.py writes)
+        self.sessions = SessionActions(self)  # File → Save / Open whole sessions
+        self.files.save_points = self.sessions.save  # "Save them first?" saves the session
         self._build_actions()
         self.files.fileUsed.connect(self.recent.add)
+        self.sessions.fileUsed.connect(self.recent.add)
         if document.path is not None:  # named on the command line: opened, so recent too
             self.recent.add(document.path)
-        self.recovery = Recovery(document, recovery_folder, self)
+        self.recovery = Recovery(document, recovery_folder, self.sessions.capture_later, self)
         self.files.succeeded.connect(lambda _text: self.recovery.schedule())  # saved: drop it
+        self.sessions.succeeded.connect(lambda _text: self.recovery.schedule())
+        # A run that ended is unsaved work too, while the points are unsaved: keep it.
+        self.bridge.stateChanged.connect(
+            lambda state, _message: self.recovery.schedule()
+            if state in (TrainerState.PAUSED, TrainerState.DIVERGED) else None)
         self.setAcceptDrops(True)  # a data file dropped on the window opens
         self.setWindowIcon(style.app_icon())
 
@@ -176,10 +186,15 @@ class MainWindow(QMainWindow):
         self.fit_action = make(tr("Fit view"), "F", self.fit_view,
                                tr("Fit the view to the points"))
         self.open_action = make(tr("Open…"), "Ctrl+O", self.open_file,
-                                tr("Load points from a text table of x, y and label (CSV, "
-                                   "numpy.savetxt, pandas to_csv)"))
-        self.save_action = make(tr("Save…"), "Ctrl+S", self.files.save_file,
-                                tr("Save the points as CSV"))
+                                tr("Open a session (.neuronlab), or points from a text table "
+                                   "of x, y and label (CSV, numpy.savetxt, pandas to_csv)"))
+        self.save_action = make(tr("Save"), "Ctrl+S", self.sessions.save,
+                                tr("Save the session: points, settings, the model as trained "
+                                   "so far, its history and the view"))
+        self.save_as_action = make(tr("Save session as…"), "Ctrl+Shift+S", self.sessions.save_as,
+                                   tr("Save the session in another file"))
+        self.save_points_action = make(tr("Save points as CSV…"), None, self.files.save_file,
+                                       tr("Save only the points, as x,y,label CSV"))
         self.quit_action = make(tr("Quit"), "Ctrl+Q", self.close, tr("Quit"))
         self.export_actions = (
             make(tr("Export model…"), None, self.exports.ask_model,
@@ -197,10 +212,20 @@ class MainWindow(QMainWindow):
         self.reference_action.setCheckable(True)
         brushes = QActionGroup(self)
         self.brush_actions = {}
+        # Spraying, selecting and jitter (issue 11): gui/paint_actions.py builds and wires them.
+        self.paint = PaintActions(self)
         for brush, text, key, tip in (
-            (Brush.CLASS1, tr("Class 1"), "1", tr("Left click adds class 1")),
-            (Brush.CLASS0, tr("Class 0"), "0", tr("Left click adds class 0")),
+            (Brush.CLASS1, tr("Class 1"), "1", tr("Left click adds class 1; the Spray brush "
+                                                  "sprays class 1 after this one")),
+            (Brush.CLASS0, tr("Class 0"), "0", tr("Left click adds class 0; the Spray brush "
+                                                  "sprays class 0 after this one")),
             (Brush.ERASE, tr("Erase"), "E", tr("Left click removes the point under the cursor")),
+            (Brush.SPRAY, tr("Spray"), "P", tr("Drag to spray points around the cursor, of the "
+                                               "last class brush's class (right-drag: class 0); "
+                                               "one undo step per stroke")),
+            (Brush.SELECT, tr("Select"), "M", tr("Drag a rectangle to select points (Shift "
+                                                 "adds); drag a selected point to move them "
+                                                 "all")),
         ):
             action = make(text, key, lambda _=False, b=brush: self.set_brush(b), tip)
             action.setCheckable(True)
@@ -209,6 +234,7 @@ class MainWindow(QMainWindow):
             brushes.addAction(action)
             self.brush_actions[brush] = action
         self.brush_actions[Brush.CLASS1].setChecked(True)
+        self.paint.decorate(self.brush_actions)
 
         toolbar = QToolBar(tr("Main"))
         toolbar.setObjectName("main-toolbar")
@@ -216,7 +242,9 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.train_action, self.step_action, self.reset_action,
                        self.new_seed_action, self.pace, None,
-                       *self.brush_actions.values(), self.clear_action, None, self.undo_action,
+                       *(self.brush_actions[b] for b in (Brush.CLASS1, Brush.CLASS0, Brush.ERASE)),
+                       self.paint.tools, self.paint.spray_size, self.paint.jitter_action,
+                       self.clear_action, None, self.undo_action,
                        self.redo_action, self.fit_action, None, self.reference_action,
                        None, self.open_action, self.save_action):
             if action is None:
@@ -228,12 +256,13 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         reserve_width(toolbar.widgetForAction(self.train_action), (tr("Pause"), tr("Train")))
         for title, actions in (
-            (tr("&File"), (self.open_action, self.save_action, None, *self.export_actions,
-                           None, self.quit_action)),
+            (tr("&File"), (self.open_action, self.save_action, self.save_as_action,
+                           self.save_points_action, None, *self.export_actions, None,
+                           self.quit_action)),
             (tr("&Train"), (self.train_action, self.step_action, self.reset_action,
                             self.new_seed_action, self.slower_action, self.faster_action)),
             (tr("&Edit"), (self.undo_action, self.redo_action, self.clear_action,
-                           *self.brush_actions.values())),
+                           *self.brush_actions.values(), None, *self.paint.menu_actions)),
             (tr("&View"), (self.fit_action, self.log_epochs_action, self.reference_action,
                            None, self.back_action, self.forward_action, self.live_action)),
         ):
@@ -288,11 +317,9 @@ class MainWindow(QMainWindow):
         return True
 
     def open_file(self) -> bool:
-        """Ask for a CSV file and load it; like a preset, its points start from epoch 0."""
-        if not self.files.open_file():
-            return False
-        self.bridge.reset()
-        return True
+        """Ask for a session or a data file and open it (``open_path``)."""
+        path = self.files.ask_open_path()
+        return path is not None and self.open_path(path)
 
     def open_path(self, path: Path) -> bool:
         """Open a data file named by the user (dropped, recent, on the command line); like
@@ -303,6 +330,8 @@ class MainWindow(QMainWindow):
                                              "files)").format(path))
             self.recent.forget(path)
             return False
+        if is_session_path(path):  # goes on where it was saved: no reset
+            return self.sessions.open(path)
         if not self.files.load_file(path):
             return False
         self.bridge.reset()
@@ -537,6 +566,9 @@ class MainWindow(QMainWindow):
         self.caption.fixChosen.connect(lambda name: self.apply_scenario(SCENARIOS[name]))
         self.caption.errorChanged.connect(lambda _shown: self._update_dismiss())
         self.files.failed.connect(self.narrator.show_error)
+        self.sessions.failed.connect(self.narrator.show_error)
+        self.sessions.succeeded.connect(lambda text: self.status.message(text, 8000))
+        self.sessions.succeeded.connect(lambda _text: self.caption.clear_error())
         self.exports.failed.connect(self.narrator.show_error)
         self.exports.succeeded.connect(lambda text: self.status.message(text, 8000))
         self.files.succeeded.connect(lambda _text: self.caption.clear_error())
@@ -556,12 +588,26 @@ class MainWindow(QMainWindow):
             self.caption.clear_error()
 
     # --- shutdown ------------------------------------------------------------------------------
+    def terminate(self) -> None:
+        """Close now, asking nothing (SIGTERM, a second Ctrl+C): unsaved work is written to
+        the recovery copy first, so the next start offers it back."""
+        self._terminating = True
+        if self.document.has_unsaved_points():
+            session = self.sessions.capture(quiet=True)
+            if session is not None:
+                self.recovery.keep(session)
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
-        if not self.files.may_discard_points():
+        terminating = getattr(self, "_terminating", False)
+        if not terminating and not self.files.may_discard_points():
             event.ignore()
             return
         save_window(self, self._settings)
-        self.recovery.discard()  # a clean exit: nothing to offer next time
+        if terminating:
+            self.recovery.release()  # the copy stays for the next start
+        else:
+            self.recovery.discard()  # a clean exit: nothing to offer next time
         self.dataset.unsubscribe(self._data_changed)
         self.narrator.close()
         self._reference.close()

@@ -10,12 +10,13 @@ import re
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, QRectF, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QMouseEvent
+from PyQt6.QtCore import QPointF, QRectF, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QColor, QKeyEvent, QMouseEvent
 from PyQt6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QGraphicsEllipseItem,
     QGraphicsItem,
     QLineEdit,
     QPlainTextEdit,
@@ -24,6 +25,7 @@ from PyQt6.QtWidgets import (
 
 from core.dataset import DataSnapshot
 from core.geometry import clip_line, logit, probability_grid
+from core.painting import DEFAULT_RADIUS_PIXELS
 from core.readout import Reading, read_at
 from core.record import EpochStats
 from gui import style
@@ -42,12 +44,29 @@ HELD_OUT_SIZE = 11  # hollow markers read smaller than filled ones of the same s
 # click on the plot while one has the focus only takes the focus (and so commits what was
 # typed), it adds no point.
 TEXT_ENTRY = (QAbstractSpinBox, QLineEdit, QTextEdit, QPlainTextEdit, QComboBox)
+SELECTION_COLOR = "#5E2CA5"  # dark purple squares: unlike the misclassified (round) rings
+SELECTION_SIZE = 13
+SPRAY_TICK_MS = 120  # a spray held still keeps adding puffs this often
+SPRAY_STEP = 0.5  # a moving spray puffs again after this fraction of its radius
 
 
 class Brush:
     CLASS1 = "class1"
     CLASS0 = "class0"
     ERASE = "erase"
+    SPRAY = "spray"  # dragging adds points of the last class brush's class around the cursor
+    SELECT = "select"  # dragging on empty space selects the points in a rectangle
+    CLASSES = {CLASS0: 0, CLASS1: 1}
+
+
+class _Drag:
+    """What a drag on the plot does, decided when it starts (see ``PlotView._start_drag``)."""
+
+    PAN = "pan"  # pyqtgraph's own: pan with the left or middle button, zoom with the right
+    POINT = "point"  # move the point under the press
+    SELECTION = "selection"  # move every selected point
+    SPRAY = "spray"
+    BAND = "band"  # a rubber-band rectangle that selects what it encloses
 
 
 class _Markers(pg.ScatterPlotItem):
@@ -68,23 +87,33 @@ class _DataViewBox(pg.ViewBox):
     def __init__(self, plot: PlotView) -> None:
         super().__init__(enableMenu=False)
         self._plot = plot
-        self._dragging: int | None = None
+        self._drag = _Drag.PAN
+        # pyqtgraph's zoom rectangle draws the selection band: dashed, a light veil.
+        self.rbScaleBox.setPen(pg.mkPen("#333333", width=1, style=Qt.PenStyle.DashLine))
+        self.rbScaleBox.setBrush(pg.mkBrush(60, 60, 60, 35))
 
     def mouseDragEvent(self, ev, axis=None):  # noqa: N802 - Qt naming
-        if ev.button() != Qt.MouseButton.LeftButton:
-            return super().mouseDragEvent(ev, axis)
-        if ev.isStart():  # picking predict rows never moves a point
-            self._dragging = (None if self._plot.picking
-                              else self._plot.point_near(ev.buttonDownScenePos()))
-            self._first_move = True
-        if self._dragging is None:
+        if ev.isStart():
+            self._drag = self._plot._start_drag(ev)
+        if self._drag == _Drag.PAN:
             return super().mouseDragEvent(ev, axis)
         ev.accept()
-        where = self.mapSceneToView(ev.scenePos())
-        self._plot.pointMoved.emit(self._dragging, where.x(), where.y(), not self._first_move)
-        self._first_move = False
+        if self._drag == _Drag.BAND:
+            self._band(ev)
+        else:
+            self._plot._continue_drag(ev)
         if ev.isFinish():
-            self._dragging = None
+            self._drag = _Drag.PAN
+
+    def _band(self, ev) -> None:
+        """Draw the rectangle while dragging; on release select what it encloses."""
+        if not ev.isFinish():
+            self.updateScaleBox(ev.buttonDownPos(), ev.pos())
+            return
+        self.rbScaleBox.hide()
+        rect = self.childGroup.mapRectFromParent(QRectF(ev.buttonDownPos(), ev.pos()))
+        add = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self._plot.select_rect(rect.normalized(), add)
 
 
 def _entry_widths(legend: pg.LegendItem) -> list[float]:
@@ -97,6 +126,12 @@ class PlotView(pg.PlotWidget):
     pointAdded = pyqtSignal(float, float, int)  # x, y, label
     pointRemoved = pyqtSignal(int)  # index of the point under the cursor
     pointMoved = pyqtSignal(int, float, float, bool)  # index, x, y, part of the same drag
+    # A spray puff: its centre and radii (data units, x and y: a circle on screen) and class,
+    # and whether it goes on the same stroke (one undo step).
+    sprayed = pyqtSignal(float, float, float, float, int, bool)
+    selectionMoved = pyqtSignal(object, object, bool)  # indices, their new xy, same drag
+    selectionChanged = pyqtSignal(int)  # how many points are selected now
+    brushChanged = pyqtSignal(str)
     hint = pyqtSignal(str)  # a one-line explanation for the status bar
     # Pick mode (``picking``, the Predict panel's): a click (any button) names a place (a
     # point's own coordinates when on one) instead of adding or removing a point.
@@ -105,10 +140,18 @@ class PlotView(pg.PlotWidget):
     def __init__(self, parent=None) -> None:
         self._view_box = _DataViewBox(self)
         super().__init__(parent, viewBox=self._view_box)
-        self.brush = Brush.CLASS1
+        self._brush = Brush.CLASS1
+        self.spray_class = 1  # the last class brush's: the class the spray adds
+        self.spray_radius = DEFAULT_RADIUS_PIXELS  # on screen, so the brush keeps its size
+        self._hover_pos = QPointF()  # scene position of the cursor, last seen
         self.picking = False
         self._xy = np.empty((0, 2))
         self._labels = np.empty(0, dtype=np.int8)
+        self._ids = np.empty(0, dtype=np.int64)
+        # The selection is kept as point ids: undo, redo and other edits change the points'
+        # indices, never their ids, so the same points stay selected (those gone drop out).
+        self._selected_ids = np.empty(0, dtype=np.int64)
+        self._selected = np.zeros(0, dtype=bool)
         self._stats: EpochStats | None = None
         item = self.getPlotItem()
         item.setMenuEnabled(False)
@@ -172,6 +215,29 @@ class PlotView(pg.PlotWidget):
                                pen=pg.mkPen(style.MISCLASSIFIED_COLOR, width=2))
         self._wrong.setZValue(20)
         self.addItem(self._wrong)
+        self._selection_marks = _Markers(size=SELECTION_SIZE, symbol="s", brush=None,
+                                         pen=pg.mkPen(SELECTION_COLOR, width=1.5))
+        self._selection_marks.setZValue(25)
+        self._selection_marks.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.addItem(self._selection_marks)
+        # The spray's reach, following the cursor while the Spray brush is chosen.
+        self._spray_ring = QGraphicsEllipseItem()
+        self._spray_ring.setPen(pg.mkPen("#202020", width=1, style=Qt.PenStyle.DashLine))
+        self._spray_ring.setZValue(40)
+        self._spray_ring.hide()
+        self.addItem(self._spray_ring, ignoreBounds=True)
+        self._spray_timer = QTimer(self)
+        self._spray_timer.setInterval(SPRAY_TICK_MS)
+        self._spray_timer.timeout.connect(self._spray_held)
+        self._spray_at = QPointF()  # scene position of the cursor while spraying
+        self._spray_last = QPointF()  # where the last puff was
+        self._spray_label = 1
+        self._spray_button = Qt.MouseButton.LeftButton
+        self._drag_indices = np.zeros(0, dtype=np.int64)
+        self._drag_origin = np.empty((0, 2))
+        self._drag_start = QPointF()
+        self._dragged_point: int | None = None
+        self._first_move = True
         self._line = pg.PlotCurveItem(pen=pg.mkPen(style.LINE_COLOR, width=2.5))
         self._line.setZValue(30)
         self.addItem(self._line)
@@ -211,6 +277,9 @@ class PlotView(pg.PlotWidget):
         self._focus_press = False  # the button now down only took the focus
         self._after_focus_click = False  # the last click only took the focus
         self._view_box.sigRangeChanged.connect(self._redraw_model)
+        # Zooming with the wheel moves no mouse: the spray's circle keeps its size on screen.
+        self._view_box.sigRangeChanged.connect(
+            lambda *_: self._place_spray_ring(self._hover_pos))
         self._view_box.disableAutoRange()
         self.setRange(QRectF(-0.5, -0.5, 2.0, 2.0), padding=0)
         # What the model says under the cursor, painted in a corner of the data area (a text
@@ -224,7 +293,6 @@ class PlotView(pg.PlotWidget):
         self.readout.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.readout.hide()
         self._readout_top = False  # in the data area's top corner (the cursor is at the bottom)
-        self._hover_pos = QPointF()
         self.scene().sigMouseMoved.connect(self._hovered)
         self._view_box.sigResized.connect(lambda _box: self._place_readout())
 
@@ -255,6 +323,7 @@ class PlotView(pg.PlotWidget):
 
     def leaveEvent(self, event) -> None:  # noqa: N802 - Qt naming
         self.readout.hide()
+        self._spray_ring.hide()
         super().leaveEvent(event)
 
     def reading_under(self, scene_pos: QPointF) -> Reading | None:
@@ -272,6 +341,7 @@ class PlotView(pg.PlotWidget):
 
     def _hovered(self, scene_pos: QPointF) -> None:
         self._hover_pos = scene_pos
+        self._place_spray_ring(scene_pos)
         reading = self.reading_under(scene_pos)
         if reading is None:
             self.readout.hide()
@@ -330,6 +400,168 @@ class PlotView(pg.PlotWidget):
         spacing = 2 * max(item.layout.horizontalSpacing(), 0) + 8 + RIGHT_MARGIN
         return item.getAxis("left").width() + self._colorbar.width() + spacing
 
+    # --- brushes -------------------------------------------------------------------------------
+    @property
+    def brush(self) -> str:
+        return self._brush
+
+    @brush.setter
+    def brush(self, brush: str) -> None:
+        """Choose what a click or drag does; a class brush also becomes the spray's class."""
+        self._brush = brush
+        if brush in Brush.CLASSES:
+            self.spray_class = Brush.CLASSES[brush]
+        painting = brush in (Brush.SPRAY, Brush.SELECT)
+        cursor = Qt.CursorShape.CrossCursor if painting else Qt.CursorShape.ArrowCursor
+        self.viewport().setCursor(cursor)
+        self._place_spray_ring(self._hover_pos)
+        self.brushChanged.emit(brush)
+
+    def spray_radii(self) -> tuple[float, float]:
+        """The spray's radius in data units along x and y: ``spray_radius`` pixels each."""
+        pixel = self._view_box.viewPixelSize()
+        return self.spray_radius * abs(pixel[0]), self.spray_radius * abs(pixel[1])
+
+    def _place_spray_ring(self, scene_pos: QPointF) -> None:
+        inside = self._view_box.sceneBoundingRect().contains(scene_pos)
+        if self._brush != Brush.SPRAY or self.picking or not inside:
+            self._spray_ring.hide()
+            return
+        where = self.to_view(scene_pos)
+        rx, ry = self.spray_radii()
+        self._spray_ring.setRect(QRectF(where.x() - rx, where.y() - ry, 2 * rx, 2 * ry))
+        self._spray_ring.show()
+
+    # --- the selection ---------------------------------------------------------------------
+    def selected_indices(self) -> np.ndarray:
+        """Indices (in the points drawn) of the selected points, in order."""
+        return np.flatnonzero(self._selected)
+
+    def selected_ids(self) -> np.ndarray:
+        """The ids of the selected points: they name the same points after any edit."""
+        return self._selected_ids.copy()
+
+    def selected_count(self) -> int:
+        return int(np.count_nonzero(self._selected))
+
+    def select_indices(self, indices: np.ndarray, add: bool = False) -> None:
+        """Select these points (``add``: as well as those already selected)."""
+        ids = self._ids[np.asarray(indices, dtype=np.int64)]
+        if add:
+            ids = np.union1d(self._selected_ids, ids)
+        self._update_selection(ids)
+
+    def select_all(self) -> None:
+        self._update_selection(self._ids)
+
+    def clear_selection(self) -> None:
+        self._update_selection(np.empty(0, dtype=np.int64))
+
+    def select_rect(self, rect: QRectF, add: bool = False) -> None:
+        """Select the points inside ``rect`` (data units); say how many and what next."""
+        x, y = self._xy[:, 0], self._xy[:, 1]
+        inside = (x >= rect.left()) & (x <= rect.right()) & (y >= rect.top()) & (
+            y <= rect.bottom())
+        self.select_indices(np.flatnonzero(inside), add)
+        self._say_selected()
+
+    def _say_selected(self) -> None:
+        count = self.selected_count()
+        if count:
+            self.hint.emit(self.tr(
+                "{0} points selected: drag one to move them; Delete, Alt+0 / Alt+1 to "
+                "relabel, J to jitter").format(count))
+        else:
+            self.hint.emit(self.tr("Nothing selected: drag a rectangle around points"))
+
+    def _update_selection(self, ids: np.ndarray) -> None:
+        """Select the points with these ids (those no longer there drop out) and draw them."""
+        before = self.selected_count()
+        self._selected = np.isin(self._ids, ids) if len(ids) else np.zeros(len(self._ids), bool)
+        self._selected_ids = self._ids[self._selected]
+        xy = self._xy[self._selected]
+        self._selection_marks.setData(x=xy[:, 0], y=xy[:, 1])
+        count = len(self._selected_ids)
+        if count or before:
+            self.selectionChanged.emit(count)
+
+    def keyPressEvent(self, ev: QKeyEvent) -> None:  # noqa: N802 - Qt naming
+        """Escape on the plot clears the selection. (It reaches the plot only when no window
+        action wants it: dismissing the welcome or an error, ending picking, come first.)"""
+        if ev.key() == Qt.Key.Key_Escape and self.selected_count():
+            self.clear_selection()
+            self.hint.emit(self.tr("Selection cleared"))
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
+
+    # --- drags ---------------------------------------------------------------------------------
+    def _start_drag(self, ev) -> str:
+        """Decide what a drag does from where and with which button it starts. Picking wins
+        over everything (it only pans); class brushes pan from empty space."""
+        button = ev.button()
+        if self.picking or button == Qt.MouseButton.MiddleButton:
+            return _Drag.PAN
+        pressed = ev.buttonDownScenePos(button)
+        if self._brush == Brush.SPRAY:
+            self._spray_label = self.spray_class if button == Qt.MouseButton.LeftButton else 0
+            self._spray_button = button
+            self._spray_at = self._spray_last = pressed
+            self._puff(pressed, merge=False)
+            self._spray_timer.start()
+            return _Drag.SPRAY
+        if button != Qt.MouseButton.LeftButton:
+            return _Drag.PAN
+        index = self.point_near(pressed)
+        if index is None:
+            return _Drag.BAND if self._brush == Brush.SELECT else _Drag.PAN
+        self._first_move = True
+        if self._brush == Brush.SELECT and not self._selected[index]:
+            add = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self.select_indices([index], add)
+        if self._selected[index]:
+            self._drag_indices = self.selected_indices()
+            self._drag_origin = self._xy[self._drag_indices].copy()
+            self._drag_start = self.to_view(pressed)
+            return _Drag.SELECTION
+        self._dragged_point = index
+        return _Drag.POINT
+
+    def _continue_drag(self, ev) -> None:
+        drag = self._view_box._drag
+        where = self.to_view(ev.scenePos())
+        if drag == _Drag.POINT:
+            self.pointMoved.emit(self._dragged_point, where.x(), where.y(), not self._first_move)
+        elif drag == _Drag.SELECTION:
+            shift = np.array([where.x() - self._drag_start.x(), where.y() - self._drag_start.y()])
+            self.selectionMoved.emit(self._drag_indices, self._drag_origin + shift,
+                                     not self._first_move)
+            if ev.isFinish():
+                self.hint.emit(self.tr("Moved {0} points: one undo step (Ctrl+Z)").format(
+                    len(self._drag_indices)))
+        elif drag == _Drag.SPRAY:
+            self._spray_at = ev.scenePos()
+            self._place_spray_ring(ev.scenePos())
+            step = max(SPRAY_STEP * self.spray_radius, 3.0)
+            travelled = self.mapFromScene(ev.scenePos()) - self.mapFromScene(self._spray_last)
+            if np.hypot(travelled.x(), travelled.y()) >= step:
+                self._spray_last = ev.scenePos()
+                self._puff(ev.scenePos(), merge=True)
+            if ev.isFinish():
+                self._spray_timer.stop()
+        self._first_move = False
+
+    def _spray_held(self) -> None:
+        """The spray is held still (or moves slowly): another puff where the cursor is."""
+        if not QApplication.mouseButtons() & self._spray_button:
+            self._spray_timer.stop()  # the release went elsewhere: the stroke is over
+            return
+        self._puff(self._spray_at, merge=True)
+
+    def _puff(self, scene_pos: QPointF, merge: bool) -> None:
+        where = self.to_view(scene_pos)
+        self.sprayed.emit(where.x(), where.y(), *self.spray_radii(), self._spray_label, merge)
+
     # --- focus -------------------------------------------------------------------------------
     def mousePressEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 - Qt naming
         """A press while a text field or number box has the keys only takes them (which
@@ -371,7 +603,8 @@ class PlotView(pg.PlotWidget):
     def show_points(self, snapshot: DataSnapshot, held_out: np.ndarray | None = None) -> None:
         """Draw the points; ``held_out`` (a mask over them, as core.split gives the trainer)
         marks the test points, drawn hollow and listed in the legend."""
-        self._xy, self._labels = snapshot.xy, snapshot.labels
+        self._xy, self._labels, self._ids = snapshot.xy, snapshot.labels, snapshot.ids
+        self._update_selection(self._selected_ids)
         if held_out is None or len(held_out) != len(snapshot.labels):
             held_out = np.zeros(len(snapshot.labels), dtype=bool)
         self._held_out = np.asarray(held_out, dtype=bool)
@@ -513,13 +746,36 @@ class PlotView(pg.PlotWidget):
                 self.hint.emit(self.tr("No point near the click to remove"))
             else:
                 self.pointRemoved.emit(index)
+        elif self._brush == Brush.SELECT:
+            if button != Qt.MouseButton.LeftButton:
+                return
+            self._click_select(event)
+        elif self._brush == Brush.SPRAY and button in (Qt.MouseButton.LeftButton,
+                                                      Qt.MouseButton.RightButton):
+            # A click is one puff (a drag, a stroke of puffs): each its own undo step.
+            self._spray_label = self.spray_class if button == Qt.MouseButton.LeftButton else 0
+            self._puff(event.scenePos(), merge=False)
         elif button == Qt.MouseButton.LeftButton:
-            self.pointAdded.emit(x, y, 0 if self.brush == Brush.CLASS0 else 1)
+            self.pointAdded.emit(x, y, 0 if self._brush == Brush.CLASS0 else 1)
         elif button == Qt.MouseButton.RightButton:
             self.pointAdded.emit(x, y, 0)
         else:
             return
         event.accept()
+
+    def _click_select(self, event) -> None:
+        """With the Select brush a click selects the point under it (Shift: adds it, or
+        takes it out again); on empty space it clears the selection. It never adds a point."""
+        index = self.point_near(event.scenePos())
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if index is None:
+            if not shift:
+                self.clear_selection()
+        elif shift and self._selected[index]:
+            self._update_selection(np.setdiff1d(self._selected_ids, self._ids[[index]]))
+        else:
+            self.select_indices([index], add=shift)
+        self._say_selected()
 
     def _redraw_model(self) -> None:
         stats = self._stats

@@ -91,8 +91,15 @@ class TrainingBridge(QObject):
         """``Trainer.ask``, answered on the GUI thread: ``on_answer(answer, error)`` runs
         there once the training thread has run ``question(neuron)`` (not at all when the
         future is cancelled, e.g. the window closed first)."""
-        future = self.trainer.ask(question)
+        return self._answer_here(self.trainer.ask(question), on_answer)
 
+    def capture(self, on_answer: Callable[[object, BaseException | None], None]) -> Future:
+        """``Trainer.capture`` (the model as a ``ModelState``), answered on the GUI thread as
+        ``ask`` answers."""
+        return self._answer_here(self.trainer.capture(), on_answer)
+
+    def _answer_here(self, future: Future,
+                     on_answer: Callable[[object, BaseException | None], None]) -> Future:
         def done(future: Future) -> None:  # on the training thread (or here, if cancelled)
             if future.cancelled():
                 return

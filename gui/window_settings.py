@@ -1,5 +1,6 @@
 """What the window remembers between launches: its geometry, the splitter's sizes, the last
-folder a file was opened from or saved to, the pace and the brush.
+folder a file was opened from or saved to, the pace, the brush and the spray (its radius,
+density and class).
 
 Saved when the window closes and restored when it opens, in the user's ``QSettings`` (without
 settings, as in tests and screenshots, nothing is remembered). A stored value that no longer
@@ -25,8 +26,11 @@ SPLITTER_KEY = "window/splitter"
 FOLDER_KEY = "files/last-folder"
 PACE_KEY = "training/pace"
 BRUSH_KEY = "plot/brush"
+SPRAY_RADIUS_KEY = "plot/spray-radius"
+SPRAY_DENSITY_KEY = "plot/spray-density"
+SPRAY_CLASS_KEY = "plot/spray-class"
 _MAX_PACE = "max"  # the pace None (as fast as it goes), stored as text
-_BRUSHES = (Brush.CLASS1, Brush.CLASS0, Brush.ERASE)
+_BRUSHES = (Brush.CLASS1, Brush.CLASS0, Brush.ERASE, Brush.SPRAY, Brush.SELECT)
 
 
 def save_window(window: MainWindow, settings: QSettings | None) -> None:
@@ -43,6 +47,10 @@ def save_window(window: MainWindow, settings: QSettings | None) -> None:
     pace = window.pace.pace
     settings.setValue(PACE_KEY, _MAX_PACE if pace is None else repr(float(pace)))
     settings.setValue(BRUSH_KEY, window.plot.brush)
+    radius, density = window.paint.spray_settings()
+    settings.setValue(SPRAY_RADIUS_KEY, radius)
+    settings.setValue(SPRAY_DENSITY_KEY, density)
+    settings.setValue(SPRAY_CLASS_KEY, window.plot.spray_class)
     settings.sync()
 
 
@@ -64,9 +72,16 @@ def restore_window(window: MainWindow, settings: QSettings | None) -> None:
     pace = _pace(settings.value(PACE_KEY, "", type=str))
     if pace is not False:
         window.pace.set_pace(pace)
+    radius, density = (_int(settings.value(key, "", type=str))
+                       for key in (SPRAY_RADIUS_KEY, SPRAY_DENSITY_KEY))
+    if radius is not None and density is not None:
+        window.paint.set_spray_settings(radius, density)  # clamped to the boxes' ranges
+    spray_class = _int(settings.value(SPRAY_CLASS_KEY, "", type=str))
+    if spray_class in (0, 1):
+        window.plot.spray_class = spray_class
     brush = settings.value(BRUSH_KEY, "", type=str)
     if brush in _BRUSHES:
-        window.set_brush(brush)
+        window.set_brush(brush)  # after the spray's class: a class brush sets it again
 
 
 def reset_settings(settings: QSettings) -> bool:
@@ -88,6 +103,13 @@ def _ints(values: list) -> list[int]:
     except (TypeError, ValueError):
         return []
     return sizes if all(size >= 0 for size in sizes) else []
+
+
+def _int(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
 
 
 def _pace(text: str) -> float | None | bool:

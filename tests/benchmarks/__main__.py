@@ -12,6 +12,7 @@ from tests.benchmarks import (
     bench_lr_finder,
     bench_memory,
     bench_pace,
+    bench_session,
     bench_startup,
 )
 
@@ -22,6 +23,7 @@ BENCHMARKS = {
     "memory": bench_memory.main,
     "pace": bench_pace.main,
     "lr_finder": bench_lr_finder.main,
+    "session": bench_session.main,
 }
 
 if __name__ == "__main__":

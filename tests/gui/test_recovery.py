@@ -1,5 +1,5 @@
-"""Crash recovery: unsaved points survive a kill -9 and are offered back on the next start;
-a clean exit leaves nothing behind."""
+"""Crash recovery: unsaved points, and the run trained on them, survive a kill -9 and are
+offered back on the next start; a clean exit leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ from PyQt6.QtWidgets import QMessageBox
 
 import gui.recovery
 from core.cli import parse
-from core.csv_io import load_csv, save_csv
+from core.config import TrainConfig
+from core.dataset import Dataset
+from core.history import COLUMNS, EpochHistory
+from core.session import load_session, save_session, session_of
 from gui.app import open_window
 from gui.recovery import RECOVERY_NAME
 
@@ -25,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ADDED = [(0.25, 0.75, 1), (-0.5, 0.125, 0), (2.0, -1.5, 1)]
 
 DRIVER = textwrap.dedent("""
-    import os, signal, sys
+    import json, os, signal, sys
     sys.path.insert(0, sys.argv[1])
     from PyQt6.QtCore import QTimer
     from PyQt6.QtWidgets import QApplication
@@ -37,10 +40,11 @@ DRIVER = textwrap.dedent("""
     window = open_window(parse([]), recovery_folder=default_folder())
     for x, y, label in {added!r}:
         window.dataset.add(x, y, label)
+    window.bridge.restart(window.bridge.config.with_changes(epochs=5))  # and train a little
     path = window.recovery.path
 
-    def kill_once_written():  # the event loop runs; killed the moment the copy exists
-        if path.exists():
+    def kill_once_written():  # the event loop runs; killed once the copy holds the run
+        if path.exists() and (json.loads(path.read_text())["model"] or {{}}).get("epoch") == 5:
             print(path, flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
 
@@ -95,8 +99,11 @@ def test_points_survive_kill_9_and_are_restored(tmp_path, qtbot, launch, answers
     assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
     recovery = Path(done.stdout.strip())
     assert recovery.parent.is_relative_to(data_home)  # the platform's app-data folder
-    assert os.listdir(recovery.parent) == [RECOVERY_NAME]  # no stray temporary file
-    xy, labels = load_csv(recovery)
+    assert sorted(os.listdir(recovery.parent)) == [  # no stray temporary file
+        RECOVERY_NAME, f"{RECOVERY_NAME}.lock"]
+    saved = load_session(recovery)
+    xy, labels = saved.xy, saved.labels
+    assert saved.epoch == 5 and len(saved.history) == 6
     want_xy, want_labels = expected_points()
     np.testing.assert_array_equal(xy, want_xy)
     np.testing.assert_array_equal(labels, want_labels)
@@ -104,18 +111,26 @@ def test_points_survive_kill_9_and_are_restored(tmp_path, qtbot, launch, answers
     replies, asked = answers
     replies.append(QMessageBox.StandardButton.Yes)
     window = launch(recovery.parent)
-    assert asked and f"{len(want_labels)} unsaved points" in asked[0]
+    assert asked and f"{len(want_labels)} unsaved points" in asked[0] and "epoch 5" in asked[0]
     snapshot = window.dataset.snapshot()
     np.testing.assert_array_equal(snapshot.xy, want_xy)
     np.testing.assert_array_equal(snapshot.labels, want_labels)
     assert window.document.has_unsaved_points()  # they were never saved
+    # The run comes back too: epoch 5, the weights it had.
+    qtbot.waitUntil(lambda: window.metrics.latest is not None
+                    and window.metrics.latest.epoch == 5, timeout=60_000)
+    np.testing.assert_array_equal(window.metrics.history("w1"),
+                                  saved.history[:, COLUMNS.index("w1")])
+    w = saved.history[-1, COLUMNS.index("w1"): COLUMNS.index("w2") + 1]
+    assert window.metrics.latest.w == tuple(w)  # the model itself, re-evaluated
     assert window.close()  # the unsaved-points question: Discard (the fixture's default)
     assert not recovery.exists()  # a clean exit: nothing to offer next time
 
 
 def test_declining_keeps_the_start_points_and_drops_the_copy(tmp_path, launch, answers):
     xy, labels = expected_points()
-    save_csv(tmp_path / RECOVERY_NAME, xy, labels)
+    save_session(tmp_path / RECOVERY_NAME,
+                 session_of(Dataset(xy, labels).snapshot(), TrainConfig(), None, EpochHistory()))
     replies, asked = answers
     replies.append(QMessageBox.StandardButton.No)
     window = launch(tmp_path)
@@ -137,9 +152,9 @@ def test_the_copy_follows_the_unsaved_points(tmp_path, qtbot, launch, fast):
     for x, y, label in ADDED:
         window.dataset.add(x, y, label)
     qtbot.waitUntil(path.exists, timeout=5000)
-    assert len(load_csv(path)[1]) == len(expected_points()[1])
+    assert len(load_session(path).labels) == len(expected_points()[1])
     window.dataset.move(0, 5.0, 5.0)
-    qtbot.waitUntil(lambda: load_csv(path)[0][0].tolist() == [5.0, 5.0], timeout=5000)
+    qtbot.waitUntil(lambda: load_session(path).xy[0].tolist() == [5.0, 5.0], timeout=5000)
     for _ in range(len(ADDED) + 1):
         window.dataset.undo()  # back to the loaded points: saved, so no copy
     qtbot.waitUntil(lambda: not path.exists(), timeout=5000)
@@ -183,5 +198,20 @@ def test_an_unreadable_copy_is_dropped_with_one_line(tmp_path, launch, answers, 
     assert len(window.dataset) == len(parse([]).labels)
     assert not (tmp_path / RECOVERY_NAME).exists()
     err = capfd.readouterr().err
-    assert "recovery copy cannot be read" in err and "recovery.csv:2:" in err
+    assert "recovery copy cannot be read" in err and "invalid JSON" in err
     assert err.count("\n") == 1
+
+
+def test_two_windows_at_once_keep_their_own_copies(tmp_path, qtbot, launch, fast):
+    first, second = launch(tmp_path), launch(tmp_path)
+    assert first.recovery.path != second.recovery.path
+    first.dataset.add(0.5, 0.5, 1)
+    second.dataset.add(0.25, 0.25, 0)
+    second.dataset.add(0.75, 0.75, 0)
+    qtbot.waitUntil(lambda: first.recovery.path.exists() and second.recovery.path.exists(),
+                    timeout=60_000)  # after both trainers have built their models
+    count = len(parse([]).labels)
+    assert len(load_session(first.recovery.path).labels) == count + 1
+    assert len(load_session(second.recovery.path).labels) == count + 2
+    assert first.close()
+    assert second.recovery.path.exists()  # the other window's work is not the first's to drop
