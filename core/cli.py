@@ -9,6 +9,7 @@ so the window and the command line start alike; ``--scenario`` applies a scenari
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -246,6 +247,10 @@ def _check_outputs(args: argparse.Namespace) -> None:
             raise UsageError(f"{out}: the folder does not exist")
         if out is not None and out.is_dir():
             raise UsageError(f"{out}: is a folder, not a file name")
+        if out is not None and not os.access(out.resolve().parent, os.W_OK | os.X_OK):
+            raise UsageError(f"{out}: the folder cannot be written")
+        if out is not None and out.exists() and not os.access(out, os.W_OK):
+            raise UsageError(f"{out}: the file cannot be written over")
 
 
 def _config(args: argparse.Namespace, trains_alone: bool) -> TrainConfig:

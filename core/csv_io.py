@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,9 @@ import numpy as np
 from core.atomic_write import atomic_write
 
 HEADER = ["x", "y", "label"]
+# Files above this are refused before reading: 1,000,000 points take ~40 MB as the app writes
+# them, so this is far beyond any data set one neuron is watched learning on.
+MAX_FILE_BYTES = 512 * 1000 * 1000
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what editors count; str.splitlines knows more breaks
@@ -96,12 +100,26 @@ def save_csv(path: str | Path, xy: np.ndarray, labels: np.ndarray) -> None:
 
 
 def _read_text(path: Path) -> str:
+    """The file's text. Only regular files are read (a FIFO would block forever, /dev/zero
+    never ends), and at most ``MAX_FILE_BYTES``: a data file is never that big by accident."""
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise DataFileError(f"{path}: is a folder, not a data file")
+        if not stat.S_ISREG(info.st_mode):
+            raise DataFileError(f"{path}: not a regular file (a pipe or a device is not read "
+                                "as data)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise DataFileError(f"{path}: too large to read ({info.st_size / 1e6:.0f} MB; at "
+                                f"most {MAX_FILE_BYTES / 1e6:.0f} MB)")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise DataFileError(f"{path}: no such file") from None
     except OSError as error:
         raise DataFileError(f"{path}: cannot read ({error.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:  # it grew while being read
+        raise DataFileError(f"{path}: too large to read (at most {MAX_FILE_BYTES / 1e6:.0f} MB)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -245,8 +263,10 @@ def _float_or_none(cell: str) -> float | None:
 
 
 def _shown(cell: str, limit: int = 40) -> str:
-    """Quote at most ``limit`` characters: a message is one readable line, whatever the file."""
-    return cell if len(cell) <= limit else cell[: limit - 3] + "..."
+    """Quote at most ``limit`` characters: a message is one readable line, whatever the file
+    (control characters, which a terminal would obey, are shown escaped)."""
+    cell = cell if len(cell) <= limit else cell[: limit - 3] + "..."
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in cell)
 
 
 def _is_comment(line: str) -> bool:

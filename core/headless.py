@@ -8,12 +8,17 @@ line (with the command-line flags of its fix) and ``--json`` carries them under 
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 import numpy as np
 
+from core.atomic_write import atomic_write_text
 from core.cli import Options
 from core.coach import Advice, advise
 from core.dataset import Dataset
@@ -25,6 +30,8 @@ from core.session import SessionFileError, save_session, session_of
 from core.split import held_out_mask
 from core.trainer import Trainer, TrainerState
 
+INTERRUPTED_STATUS = 130  # 128 + SIGINT, as shells report a Ctrl+C
+DIVERGED_STATUS = 3  # the loss became NaN/inf: scripts must notice (the JSON is still written)
 MAX_LINES = 60  # long runs print about this many epoch lines
 
 
@@ -43,7 +50,8 @@ def format_stats(stats: EpochStats) -> str:
 
 
 def run(options: Options, out: TextIO = sys.stdout) -> int:
-    """Train to the epoch limit; returns the exit status (0, or 1 when training failed)."""
+    """Train to the epoch limit; returns the exit status: 0, 1 when training failed, 2 for a
+    file that cannot be written, 3 (``DIVERGED_STATUS``) when the loss diverged."""
     config = options.config
     dataset = Dataset(options.xy, options.labels, options.ids)
     history: list[EpochStats] = []
@@ -67,25 +75,35 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     trainer = Trainer(dataset, config, on_epochs,
                       on_state=lambda state, message: messages.append(message) if message else None)
     session = options.session
+    interrupted = False
+    began = time.perf_counter()
     try:
-        if session is not None:
-            trainer.resume(config, session.model, session.history)
-        trainer.prepare()
-        trainer.wait_until_settled()  # TensorFlow imported, model built and traced
-        if trainer.state is TrainerState.ERROR:
-            print(f"neuron-lab: error: {trainer.error}", file=sys.stderr)
-            return 1
-        began = time.perf_counter()
-        trainer.start()
-        trainer.wait_until_settled()
+        try:
+            with interrupts_raised():
+                if session is not None:
+                    trainer.resume(config, session.model, session.history)
+                trainer.prepare()
+                trainer.wait_until_settled()  # TensorFlow imported, model built and traced
+                if trainer.state is TrainerState.ERROR:
+                    print(f"neuron-lab: error: {trainer.error}", file=sys.stderr)
+                    return 1
+                began = time.perf_counter()
+                trainer.start()
+                trainer.wait_until_settled()
+        except KeyboardInterrupt:  # Ctrl+C or SIGTERM: stop after this chunk, keep the epochs
+            interrupted = True
+            trainer.pause()
+            if trainer.state not in (TrainerState.IDLE, TrainerState.LOADING):
+                trainer.wait_until_settled(timeout=30)
         seconds = time.perf_counter() - began
         state = trainer.state
-        export_error = _export_model(trainer, options)  # the live model: before stop()
+        ready = state not in (TrainerState.ERROR, TrainerState.IDLE, TrainerState.LOADING)
+        export_error = _export_model(trainer, options) if ready else None
         model = None
-        if options.save_session is not None and state is not TrainerState.ERROR:
+        if options.save_session is not None and ready:
             model = trainer.capture().result(timeout=120)
     finally:
-        trainer.stop()
+        trainer.stop(timeout=0 if interrupted else 10.0)
     if model is not None:
         try:
             save_session(options.save_session, session_of(
@@ -97,6 +115,15 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     if export_error:
         print(f"neuron-lab: error: {export_error}", file=sys.stderr)
         return 2
+    if interrupted:
+        trained = history[-1].epoch if history else 0
+        print(f"neuron-lab: interrupted at epoch {trained}", file=sys.stderr)
+        if options.json_path is not None:
+            return _write_json(options, {"config": config.to_dict(), "interrupted": True,
+                                         "epochs": [s.to_dict() for s in history if s.epoch > 0],
+                                         "final": history[-1].to_dict() if history else None},
+                               INTERRUPTED_STATUS)
+        return INTERRUPTED_STATUS
     if state is TrainerState.ERROR:
         print(f"neuron-lab: error: {trainer.error}", file=sys.stderr)
         return 1
@@ -125,18 +152,45 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
             "advice": [a.to_dict() for a in advice],
             "train_seconds": seconds,
             "epochs_per_second": trained / seconds if seconds > 0 else None,
+            "interrupted": False,
         }
-        try:
-            options.json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-        except OSError as error:
-            print(f"neuron-lab: error: {options.json_path}: {error.strerror}", file=sys.stderr)
+        if _write_json(options, report, 0):
             return 2
     if not options.quiet:
         rate = trained / seconds if seconds > 0 else float("nan")
         print(f"trained {trained} epochs in {seconds:.2f} s ({rate:.0f} epochs/s)", file=out)
         for item in advice:
             print(format_advice(item), file=out)
-    return 0
+    return DIVERGED_STATUS if diverged else 0
+
+
+def _write_json(options: Options, report: dict, status: int) -> int:
+    """Write ``--json`` atomically (a failure leaves an old report whole); ``status``, or 2
+    when it cannot be written."""
+    try:
+        atomic_write_text(options.json_path, json.dumps(report, indent=1) + "\n")
+    except OSError as error:
+        print(f"neuron-lab: error: {options.json_path}: {error.strerror}", file=sys.stderr)
+        return 2
+    return status
+
+
+@contextmanager
+def interrupts_raised() -> Iterator[None]:
+    """SIGTERM stops a headless run as Ctrl+C does (a ``KeyboardInterrupt``), so a killed job
+    still writes the epochs it trained; the handlers before are restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach only the main thread (tests call run() from others)
+        return
+
+    def interrupt(_signal, _frame) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _export_model(trainer: Trainer, options: Options) -> str | None:
