@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
 from core.atomic_write import atomic_write_text
 from core.config import TrainConfig
-from core.record import EpochBatch, EpochStats, history_columns
+from core.record import history_columns
 
 INLINE_POINTS = 2000  # up to this many points the script carries them inline; else a CSV
 
@@ -40,14 +40,6 @@ def _write_text(path: Path, text: str) -> None:
 
 
 # --- history -----------------------------------------------------------------------------------
-
-def history_rows(history: Iterable[EpochStats]) -> np.ndarray:
-    """Records as rows laid out as ``history_columns()`` (NaN where a figure is missing)."""
-    rows = [EpochBatch.of(stats).rows() for stats in history]
-    if not rows:
-        return np.zeros((0, len(history_columns())))
-    return np.concatenate(rows)
-
 
 def history_csv(columns: Mapping[str, np.ndarray]) -> str:
     """One row per recorded epoch, ``history_columns()`` as the header; missing figures are
@@ -73,12 +65,6 @@ def history_csv(columns: Mapping[str, np.ndarray]) -> str:
 
 def write_history(path: Path, columns: Mapping[str, np.ndarray]) -> None:
     _write_text(path, history_csv(columns))
-
-
-def write_history_of(path: Path, history: Iterable[EpochStats]) -> None:
-    """The headless run's records (a list of ``EpochStats``) as the history CSV."""
-    rows = history_rows(history)
-    write_history(path, {name: rows[:, i] for i, name in enumerate(history_columns())})
 
 
 # --- model -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TextIO
 
 import numpy as np
@@ -22,7 +23,7 @@ from core.atomic_write import atomic_write_text
 from core.cli import Options
 from core.coach import Advice, advise
 from core.dataset import Dataset
-from core.export import ExportError, save_model, write_history_of, write_script
+from core.export import ExportError, save_model, write_history, write_script
 from core.history import COLUMNS, EpochHistory
 from core.record import EpochBatch, EpochStats
 from core.reference import logistic_regression
@@ -33,6 +34,7 @@ from core.trainer import Trainer, TrainerState
 INTERRUPTED_STATUS = 130  # 128 + SIGINT, as shells report a Ctrl+C
 DIVERGED_STATUS = 3  # the loss became NaN/inf: scripts must notice (the JSON is still written)
 MAX_LINES = 60  # long runs print about this many epoch lines
+RECORDED_EPOCHS = 20_000  # epochs kept one by one; past that, every k-th (see EpochHistory)
 
 
 def format_stats(stats: EpochStats) -> str:
@@ -54,22 +56,23 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     file that cannot be written, 3 (``DIVERGED_STATUS``) when the loss diverged."""
     config = options.config
     dataset = Dataset(options.xy, options.labels, options.ids)
-    history: list[EpochStats] = []
-    columns = EpochHistory()  # what the coach reads, as in the window
+    # Every epoch up to RECORDED_EPOCHS, then every k-th (and the last): what the coach
+    # reads, the JSON's epochs and the exported history. Memory stays bounded however long
+    # the run: one object per epoch took 2.6 GB at 400,000 epochs.
+    columns = EpochHistory(max_rows=RECORDED_EPOCHS)
     first = options.session.epoch if options.session is not None else 0  # a session goes on
     every = max(1, (config.epochs - first) // MAX_LINES)
 
     def on_epochs(batch: EpochBatch) -> None:
         columns.add(batch)
-        for stats in batch:
-            if history and history[-1].epoch == stats.epoch:
-                history[-1] = stats  # a re-evaluation of the same epoch replaces it
-                continue
-            history.append(stats)
-            shown = stats.epoch > first and ((stats.epoch - first) % every == 0
-                                             or stats.epoch == config.epochs)
-            if not options.quiet and (shown or stats.epoch == first == 0):
-                print(format_stats(stats), file=out, flush=True)
+        if options.quiet:
+            return
+        epochs = batch.epoch
+        shown = (epochs > first) & (((epochs - first) % every == 0) | (epochs == config.epochs))
+        if first == 0:
+            shown |= epochs == 0  # the untrained model's line, before training
+        for index in np.flatnonzero(shown):  # a line for a few epochs, not an object each
+            print(format_stats(batch[int(index)]), file=out, flush=True)
 
     messages: list[str] = []
     trainer = Trainer(dataset, config, on_epochs,
@@ -111,7 +114,8 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
                 view=session.view if session is not None else None, source=options.source))
         except SessionFileError as error:
             export_error = export_error or str(error)
-    export_error = export_error or _export_files(options, history)
+    history = _recorded(columns, state is TrainerState.DIVERGED)
+    export_error = export_error or _export_files(options, columns)
     if export_error:
         print(f"neuron-lab: error: {export_error}", file=sys.stderr)
         return 2
@@ -120,6 +124,7 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
         print(f"neuron-lab: interrupted at epoch {trained}", file=sys.stderr)
         if options.json_path is not None:
             return _write_json(options, {"config": config.to_dict(), "interrupted": True,
+                                         "recorded": _which(columns),
                                          "epochs": [s.to_dict() for s in history if s.epoch > 0],
                                          "final": history[-1].to_dict() if history else None},
                                INTERRUPTED_STATUS)
@@ -143,6 +148,7 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
             "config": config.to_dict(),
             "data": {"source": options.source, "points": len(options.labels),
                      "scenario": options.scenario},
+            "recorded": _which(columns),
             "epochs": [s.to_dict() for s in history if s.epoch > 0],
             "final": history[-1].to_dict() if history else None,
             "diverged": diverged,
@@ -162,6 +168,22 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
         for item in advice:
             print(format_advice(item), file=out)
     return DIVERGED_STATUS if diverged else 0
+
+
+def _recorded(columns: EpochHistory, diverged: bool) -> list[EpochStats]:
+    """The recorded epochs as records (at most ``RECORDED_EPOCHS`` of them); the last says
+    whether the run diverged."""
+    rows = np.stack([columns.column(name) for name in COLUMNS], axis=1)
+    history = list(EpochBatch.from_rows(rows, columns.n_train, columns.n_test))
+    if history and diverged:
+        history[-1] = replace(history[-1], diverged=True)
+    return history
+
+
+def _which(columns: EpochHistory) -> dict[str, int]:
+    """Which epochs ``"epochs"`` lists: every one while the run was short, else epoch 0,
+    every ``every``-th and the last."""
+    return {"count": int(np.count_nonzero(columns.column("epoch") > 0)), "every": columns.stride}
 
 
 def _write_json(options: Options, report: dict, status: int) -> int:
@@ -206,7 +228,7 @@ def _export_model(trainer: Trainer, options: Options) -> str | None:
     return None
 
 
-def _export_files(options: Options, history: list[EpochStats]) -> str | None:
+def _export_files(options: Options, columns: EpochHistory) -> str | None:
     """``--export-script`` and ``--export-history``; the error line, or None."""
     try:
         if options.export_script is not None:
@@ -215,7 +237,8 @@ def _export_files(options: Options, history: list[EpochStats]) -> str | None:
             write_script(options.export_script, options.config, options.xy, options.labels,
                          held_out)
         if options.export_history is not None:
-            write_history_of(options.export_history, history)
+            write_history(options.export_history,
+                          {name: columns.column(name) for name in COLUMNS})
     except ExportError as error:
         return str(error)
     return None

@@ -13,7 +13,7 @@ import pytest
 
 from core.cli import UsageError, parse
 from core.csv_io import load_csv
-from core.export import INLINE_POINTS, ExportError, script_text, write_history_of, write_script
+from core.export import INLINE_POINTS, ExportError, script_text, write_history, write_script
 from core.headless import run
 from core.presets import make_preset
 from core.record import history_columns
@@ -140,7 +140,7 @@ def test_export_flags_need_a_headless_run_and_a_keras_name():
 def test_an_unwritable_export_is_one_line_and_status_2(tmp_path):
     with pytest.raises(ExportError, match="history.csv"):  # a folder where the file would go
         (tmp_path / "history.csv").mkdir()
-        write_history_of(tmp_path / "history.csv", [])
+        write_history(tmp_path / "history.csv", {name: [] for name in history_columns()})
     blocker = tmp_path / "file"
     blocker.write_text("")
     done = subprocess.run(

@@ -172,3 +172,17 @@ def test_a_broken_session_file_exits_2_with_one_line(tmp_path):
                           capture_output=True, text=True, timeout=60)
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and len(lines) == 1 and "newer Neuron Lab" in lines[0]
+
+
+def test_a_long_run_records_a_bounded_number_of_epochs_and_says_which(tmp_path, monkeypatch):
+    """Past RECORDED_EPOCHS the JSON keeps every k-th epoch (and the last, exactly): a
+    400,000-epoch run no longer holds one object per epoch."""
+    import core.headless
+
+    monkeypatch.setattr(core.headless, "RECORDED_EPOCHS", 100)
+    report = headless(tmp_path, "--preset", "seed-4", "--epochs", "1000", "--lr", "0.5")
+    epochs = [e["epoch"] for e in report["epochs"]]
+    assert len(epochs) <= 100 and epochs[-1] == 1000 == report["final"]["epoch"]
+    every = report["recorded"]["every"]
+    assert every > 1 and all(e % every == 0 for e in epochs[:-1])
+    assert report["recorded"]["count"] == len(epochs)
