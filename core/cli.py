@@ -16,7 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from core.config import DEFAULT_LEARNING_RATES, OPTIMIZERS, ConfigError, TrainConfig
+from core.config import (
+    DEFAULT_LEARNING_RATES,
+    EPOCH_LIMIT_RANGE,
+    OPTIMIZERS,
+    ConfigError,
+    TrainConfig,
+)
 from core.csv_io import DataFileError, load_csv
 from core.presets import DEFAULT_PRESET, PRESETS, make_preset
 from core.scenarios import SCENARIOS
@@ -231,7 +237,11 @@ def _with_session(args: argparse.Namespace) -> Options:
         more = HEADLESS_DEFAULT_EPOCHS if args.epochs is None else args.epochs
         if more < 1:
             raise UsageError("--epochs must be at least 1 for a headless run")
-        config = _checked(lambda: config.with_changes(epochs=session.epoch + more))
+        try:
+            config = config.with_changes(epochs=session.epoch + more)
+        except ConfigError:
+            raise UsageError(f"--epochs {more}: the session is at epoch {session.epoch}, and a "
+                             f"run stops by epoch {EPOCH_LIMIT_RANGE[1]}") from None
     elif args.epochs is not None:
         config = _checked(lambda: config.with_changes(epochs=args.epochs))
     _check_outputs(args)

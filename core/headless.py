@@ -90,6 +90,10 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
                 if trainer.state is TrainerState.ERROR:
                     print(f"neuron-lab: error: {trainer.error}", file=sys.stderr)
                     return 1
+                if trainer.resume_problem is not None:  # not a silent restart from epoch 0
+                    print(f"neuron-lab: error: {options.source}: {trainer.resume_problem}",
+                          file=sys.stderr)
+                    return 2
                 began = time.perf_counter()
                 trainer.start()
                 trainer.wait_until_settled()

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from core.atomic_write import atomic_write
-from core.config import ConfigError, TrainConfig
+from core.config import EPOCH_LIMIT_RANGE, ConfigError, TrainConfig
 from core.history import COLUMNS, EpochHistory
 
 FORMAT = "neuron-lab-session"
@@ -35,6 +35,7 @@ SUFFIX = ".neuronlab"
 # chart is a few thousand pixels wide, and 20,000 rows of 26 numbers keep the file near 10 MB
 # however long the run was.
 MAX_HISTORY_ROWS = 20_000
+MAX_EPOCH = EPOCH_LIMIT_RANGE[1]  # a saved epoch is one a run could have reached
 MAX_FILE_BYTES = 1 << 30  # refuse to parse more than this (a session of 100,000 points is ~5 MB)
 
 
@@ -180,6 +181,11 @@ def _parse(path: Path, document: object) -> Session:
                    source if isinstance(source, str) else None)
 
 
+def _short(value: object, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _message(error: Exception) -> str:
     if isinstance(error, KeyError):
         return f"the session lacks {error.args[0]!r}"
@@ -231,8 +237,9 @@ def _model(raw: object) -> ModelState | None:
     if not isinstance(raw, dict):
         raise ValueError("\"model\" must be an object or null")
     epoch = raw["epoch"]
-    if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0:
-        raise ValueError(f"model.epoch must be a whole number from 0, not {epoch!r}")
+    if not isinstance(epoch, int) or isinstance(epoch, bool) or not 0 <= epoch <= MAX_EPOCH:
+        raise ValueError(f"model.epoch must be a whole number from 0 to {MAX_EPOCH}, not "
+                         f"{_short(epoch)}")
     return ModelState(epoch, _variables(raw["variables"], "model.variables"),
                       _variables(raw["optimizer"], "model.optimizer"))
 
@@ -280,8 +287,10 @@ def _history(raw: object) -> np.ndarray:
         if name in columns:
             out[:, i] = rows[:, columns.index(name)]
     epochs = out[:, 0]
-    if not np.all(np.isfinite(epochs)) or np.any(np.diff(epochs) <= 0) or epochs[0] < 0:
-        raise ValueError("history epochs must increase from 0")
+    if not np.all(np.isfinite(epochs)) or np.any(np.diff(epochs) <= 0) or epochs[0] < 0 \
+            or epochs[-1] > MAX_EPOCH or np.any(epochs != np.round(epochs)):
+        raise ValueError(f"history epochs must be whole numbers increasing from 0 to at most "
+                         f"{MAX_EPOCH}")
     return out
 
 
@@ -290,7 +299,11 @@ def _view(raw: object) -> tuple[tuple[float, float], tuple[float, float]] | None
         return None
     ranges = []
     for axis in ("x", "y"):
-        low, high = (float(v) for v in raw[axis])
+        values = raw[axis] if isinstance(raw, dict) else None
+        if not (isinstance(values, list) and len(values) == 2 and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)):
+            raise ValueError(f"view.{axis} must be two finite numbers, low then high")
+        low, high = (float(v) for v in values)
         if not (math.isfinite(low) and math.isfinite(high) and low < high):
             raise ValueError(f"view.{axis} must be two finite numbers, low then high")
         ranges.append((low, high))

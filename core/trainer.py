@@ -128,6 +128,7 @@ class Trainer:
         # Written by the training thread only; read by others for display.
         self.epoch = 0
         self.error: str | None = None
+        self.resume_problem: str | None = None  # why a session's model could not be used
         self._last: EpochBatch | None = None  # the latest report (training thread only)
         self._models_built = 0  # (training thread only)
         self._paced_run = (0, 0)  # the run request and model the pace clock counts for
@@ -454,10 +455,10 @@ class Trainer:
             try:
                 session.engine.neuron.load_state(model.variables, model.optimizer)
             except ValueError as error:
+                self.resume_problem = f"the session's model does not fit its settings ({error})"
                 self._emit(session.snapshot(0))
                 self._publish(TrainerState.BUILDING,
-                              f"the session's model does not fit its settings ({error}); "
-                              "training starts again from epoch 0")
+                              f"{self.resume_problem}; training starts again from epoch 0")
                 return
             self.epoch = model.epoch
         # The model as it really is (its line, its figures on these points), with the saved

@@ -71,6 +71,8 @@ class Narrator(QObject):
         reached") go to ``in_passing`` (the status bar)."""
         if state in (TrainerState.DIVERGED, TrainerState.ERROR) and message:
             self.show_error(message, from_trainer=True)
+        elif state is TrainerState.BUILDING and message:  # a session's model did not fit
+            self.show_error(message)
         elif message:
             in_passing(message)
         if state in (TrainerState.BUILDING, TrainerState.TRAINING) and self._trainer_error:

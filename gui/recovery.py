@@ -75,8 +75,9 @@ class Recovery(QObject):
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             return folder / RECOVERY_NAME  # writing will fail with its own one line
-        for number in range(1, MAX_WINDOWS + 1):
-            name = RECOVERY_NAME if number == 1 else f"recovery-{number}.neuronlab"
+        names = [RECOVERY_NAME, *(f"recovery-{n}.neuronlab" for n in range(2, MAX_WINDOWS + 1))]
+        # A copy some window left behind first (it is this start's to offer), else a free slot.
+        for name in sorted(names, key=lambda name: not (folder / name).is_file()):
             lock = QLockFile(str(folder / f"{name}.lock"))
             lock.setStaleLockTime(0)  # stale only when its process is gone, not by age
             if lock.tryLock(0):

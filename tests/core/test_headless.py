@@ -186,3 +186,21 @@ def test_a_long_run_records_a_bounded_number_of_epochs_and_says_which(tmp_path, 
     every = report["recorded"]["every"]
     assert every > 1 and all(e % every == 0 for e in epochs[:-1])
     assert report["recorded"]["count"] == len(epochs)
+
+
+def test_a_session_whose_model_does_not_fit_its_settings_is_refused_headless(tmp_path):
+    """Not a silent restart from epoch 0: one line naming the file, status 2."""
+    saved = tmp_path / "adam.neuronlab"
+    headless(tmp_path, "--preset", "seed-4", "--optimizer", "adam", "--epochs", "3",
+             "--save-session", str(saved))
+    document = json.loads(saved.read_text())
+    document["config"]["optimizer"] = "sgd"  # Adam's moments do not fit SGD
+    saved.write_text(json.dumps(document))
+    err = io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stderr(err):
+        status = run(parse(["--headless", "--quiet", "--session", str(saved), "--epochs", "2"]))
+    assert status == 2
+    assert err.getvalue().count("\n") == 1 and "does not fit its settings" in err.getvalue()
+    assert str(saved) in err.getvalue()

@@ -167,8 +167,13 @@ GOOD = {"format": FORMAT, "version": 1, "config": {}, "points": {
         {"name": "k", "dtype": "float32", "shape": [2, 1], "values": [1.0]}],
         "optimizer": []}}), "has 1 values for shape [2, 1]"),
     (json.dumps({**GOOD, "history": {"columns": ["epoch"], "rows": [[2], [1]]}}),
-     "epochs must increase"),
+     "increasing from 0"),
     (json.dumps({**GOOD, "view": {"x": [1, 0], "y": [0, 1]}}), "view.x must be"),
+    (json.dumps({**GOOD, "view": {"x": ["a", 1], "y": [0, 1]}}), "view.x must be two finite"),
+    (json.dumps({**GOOD, "model": {"epoch": 10**40, "variables": [], "optimizer": []}}),
+     "model.epoch must be a whole number from 0 to 1000000000"),
+    (json.dumps({**GOOD, "history": {"columns": ["epoch"], "rows": [[0], [2**31]]}}),
+     "to at most 1000000000"),
 ])
 def test_foreign_old_and_broken_files_are_refused_with_one_line(tmp_path, text, message):
     with pytest.raises(SessionFileError, match=None) as error:

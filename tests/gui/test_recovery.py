@@ -215,3 +215,16 @@ def test_two_windows_at_once_keep_their_own_copies(tmp_path, qtbot, launch, fast
     assert len(load_session(second.recovery.path).labels) == count + 2
     assert first.close()
     assert second.recovery.path.exists()  # the other window's work is not the first's to drop
+
+
+def test_a_copy_left_in_another_slot_is_offered_to_the_next_start(tmp_path, launch, answers):
+    """The second of two windows was killed: its copy (recovery-2) is offered next time even
+    when the next start is the only window."""
+    xy, labels = expected_points()
+    save_session(tmp_path / "recovery-2.neuronlab",
+                 session_of(Dataset(xy, labels).snapshot(), TrainConfig(), None, EpochHistory()))
+    replies, asked = answers
+    replies.append(QMessageBox.StandardButton.Yes)
+    window = launch(tmp_path)
+    assert len(asked) == 1 and window.recovery.path.name == "recovery-2.neuronlab"
+    assert len(window.dataset) == len(labels)

@@ -87,3 +87,18 @@ def test_the_unsaved_points_question_saves_the_session(qtbot, make_window, tmp_p
     assert window.load_preset("blobs")
     assert asked and (tmp_path / "kept.neuronlab").is_file()
     assert len(json.loads((tmp_path / "kept.neuronlab").read_text())["points"]["x"]) == 5
+
+
+def test_a_session_whose_model_does_not_fit_says_so_on_screen(qtbot, make_window, tmp_path):
+    window = make_window(optimizer="adam", learning_rate=0.1)
+    train_to(qtbot, window, 3)
+    path = tmp_path / "adam.neuronlab"
+    assert window.sessions.save_to(path)
+    document = json.loads(path.read_text())
+    document["config"]["optimizer"] = "sgd"  # Adam's moments do not fit SGD
+    path.write_text(json.dumps(document))
+    assert window.open_path(path)
+    qtbot.waitUntil(lambda: "does not fit its settings" in window.caption.error_text(),
+                    timeout=60_000)
+    qtbot.waitUntil(lambda: window.metrics.latest.epoch == 0, timeout=60_000)
+    assert len(window.dataset) == 4  # the points opened all the same
