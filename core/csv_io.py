@@ -29,8 +29,9 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what editors count; str.splitlines knows more breaks
 _SEPARATORS = (";", ",")  # semicolon first: its files may hold commas (in names, say)
 _SPACE = re.compile(r"\s")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # in no text table but tab, CR, LF, FF
 _INDEX_NAMES = ("", "unnamed: 0", "index")  # pandas to_csv's index column, named or not
-_LABEL_NAMES = ("label", "class", "target")  # then "y", but only when there is no "x" column
+_LABEL_NAMES = ("label", "class", "target", "cls")  # then "y", but only when there is no "x" column
 _FEATURE_PAIRS = (("x", "y"), ("x1", "x2"), ("x0", "x1"))
 
 
@@ -120,13 +121,34 @@ def _read_text(path: Path) -> str:
         raise DataFileError(f"{path}: cannot read ({error.strerror})") from None
     if len(data) > MAX_FILE_BYTES:  # it grew while being read
         raise DataFileError(f"{path}: too large to read (at most {MAX_FILE_BYTES / 1e6:.0f} MB)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataFileError(f"{path}: not a text file") from None
+    text = _decoded(data)
     if "\x00" in text:  # valid UTF-8, but no text editor or CSV writer puts NUL in a file
         raise DataFileError(f"{path}: not a text file")
     return text
+
+
+def _decoded(data: bytes) -> str:
+    """UTF-8 (with or without BOM); else UTF-16 with its BOM (Excel's "Unicode text"); else
+    Windows-1252 / Latin-1, what older spreadsheets and editors write on Windows."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = ""
+        # A table of numbers is mostly ASCII; random bytes after a BOM-like start are not.
+        if text and sum(ch.isascii() for ch in text) >= 0.9 * len(text) \
+                and not _CONTROL.search(text):
+            return text
+        return "\x00"  # refused below as not text
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")  # every byte is a character
+    return "\x00" if _CONTROL.search(text) else text  # control bytes: binary, not text
 
 
 def _split_table(path: Path, text: str) -> _Table:

@@ -56,7 +56,7 @@ def open_window(options: Options, settings=None, recovery_folder=None):
         window.sessions.apply(options.session, options.source_path, points_loaded=True)
     window.bridge.prepare()  # TensorFlow loads on the trainer thread, after the window shows
     if options.scenario is not None:
-        window.pace.set_pace(SCENARIOS[options.scenario].pace)
+        window.pace.set_pace(SCENARIOS[options.scenario].pace, for_scenario=True)
         window.show_scenario_started(SCENARIOS[options.scenario])
         window.bridge.start()
     return window

@@ -14,9 +14,9 @@ from pathlib import Path
 import pyqtgraph as pg
 import pyqtgraph.exporters
 from PyQt6.QtCore import QObject, QRectF, QSize, pyqtSignal
-from PyQt6.QtGui import QPainter
+from PyQt6.QtGui import QColor, QImage, QPainter
 from PyQt6.QtSvg import QSvgGenerator
-from PyQt6.QtWidgets import QFileDialog, QInputDialog, QMainWindow
+from PyQt6.QtWidgets import QFileDialog, QGraphicsItem, QInputDialog, QMainWindow
 
 from core.export import ExportError, save_model, write_history, write_script
 from core.split import held_out_mask
@@ -72,9 +72,13 @@ class ExportActions(QObject):
         self.export_picture(path, width)
 
     def _ask(self, title: str, name: str, filters: str) -> str:
+        """Where to export: starting in the last folder used; the folder chosen is the next
+        dialog's (and is remembered)."""
         folder = getattr(self._window.files, "last_folder", "") or ""
         path, _ = QFileDialog.getSaveFileName(self._window, title, str(Path(folder) / name),
                                               filters)
+        if path:
+            self._window.files.last_folder = str(Path(path).resolve().parent)
         return path
 
     # --- the exports ---------------------------------------------------------------------------
@@ -133,13 +137,11 @@ class ExportActions(QObject):
             try:
                 if out.suffix.lower() == ".svg":
                     _export_svg(item, out)
+                elif width:  # the charts scale by the plot's factor, keeping their shape
+                    shown = self._window.plot.plotItem.sceneBoundingRect().width()
+                    _export_scaled_png(item, out, width / max(shown, 1.0))
                 else:
-                    exporter = pyqtgraph.exporters.ImageExporter(item)
-                    if width:  # the charts scale by the plot's factor, keeping their shape
-                        scale = width / max(self._window.plot.plotItem.boundingRect().width(), 1)
-                        exporter.parameters()["width"] = int(round(
-                            item.boundingRect().width() * scale))
-                    exporter.export(str(out))
+                    pyqtgraph.exporters.ImageExporter(item).export(str(out))
             except OSError as error:
                 self.failed.emit(f"{out}: {error.strerror or error}")
                 return written
@@ -149,6 +151,33 @@ class ExportActions(QObject):
             written.append(out)
         self.succeeded.emit(self.tr("Saved {0} and {1}").format(*written))
         return written
+
+
+def _export_scaled_png(item: pg.GraphicsObject, out: Path, scale: float) -> None:
+    """The item as on screen, magnified ``scale`` times: text, legend and lines grow with
+    the picture. (pyqtgraph's ImageExporter with a width re-lays the plot out at that size,
+    so the axes grew while the legend kept its screen size above an empty band.)"""
+    rect = item.sceneBoundingRect()
+    image = QImage(max(1, round(rect.width() * scale)), max(1, round(rect.height() * scale)),
+                   QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    # Legends and labels keep their size on screen whatever the zoom
+    # (ItemIgnoresTransformations); in a magnified picture they must grow with the rest.
+    flag = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
+    fixed = [each for each in item.scene().items() if each.flags() & flag]
+    painter = QPainter(image)
+    try:
+        for each in fixed:
+            each.setFlag(flag, False)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        item.scene().render(painter, QRectF(0, 0, image.width(), image.height()), rect)
+    finally:
+        painter.end()
+        for each in fixed:
+            each.setFlag(flag, True)
+    if not image.save(str(out), "PNG"):
+        raise OSError(0, "could not be written")
 
 
 def _export_svg(item: pg.GraphicsObject, out: Path) -> None:

@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.bridge.set_pace(self.pace.pace)
         self.pace.paceChanged.connect(self.bridge.set_pace)
         self.controls.show_config(config, preset=document.preset)
+        self.controls.show_preset(document.preset)  # a file's points: no preset shown
         self.timeline = Timeline()
         self.caption = CaptionPanel()
         # The charts share the right-hand column with the panels that explain the model.
@@ -356,7 +357,7 @@ class MainWindow(QMainWindow):
             self.controls.show_preset(self.document.preset)
             return  # the user kept their edited points: change nothing
         self.controls.show_config(config, preset=scenario.preset)
-        self.pace.set_pace(scenario.pace)  # each story at a pace at which it can be seen
+        self.pace.set_pace(scenario.pace, for_scenario=True)  # its story at a visible pace
         self.bridge.restart(config)
         self._render_points()  # the held-out marks follow the scenario's seed and split
         self.show_scenario_started(scenario)

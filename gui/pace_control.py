@@ -59,19 +59,28 @@ class PaceControl(QWidget):
         # Only as wide as its parts: in a toolbar it would otherwise take the spare width.
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._pace: float | None = None
+        # The pace the user chose (slider, keys, or remembered); a scenario's own pace is
+        # for its story, and is not what the window should open at next time.
+        self.chosen: float | None = pace
+        self._for_scenario = False
         self.set_pace(pace)
 
     @property
     def pace(self) -> float | None:
         return self._pace
 
-    def set_pace(self, pace: float | None) -> None:
-        """Show ``pace`` (rounded to a step) and report it."""
+    def set_pace(self, pace: float | None, for_scenario: bool = False) -> None:
+        """Show ``pace`` (rounded to a step) and report it. ``for_scenario``: a scenario's
+        pace, which does not become the user's ``chosen`` one."""
         step = nearest_step(pace)
-        if step == self.slider.value():
-            self._moved(step)  # the same step: still report (the trainer may differ)
-        else:
-            self.slider.setValue(step)
+        self._for_scenario = for_scenario
+        try:
+            if step == self.slider.value():
+                self._moved(step)  # the same step: still report (the trainer may differ)
+            else:
+                self.slider.setValue(step)
+        finally:
+            self._for_scenario = False
 
     def slower(self) -> None:
         self.slider.setValue(self.slider.value() - 1)
@@ -81,5 +90,7 @@ class PaceControl(QWidget):
 
     def _moved(self, step: int) -> None:
         self._pace = PACES[step]
+        if not self._for_scenario:
+            self.chosen = self._pace
         self.label.setText(pace_text(self._pace))
         self.paceChanged.emit(self._pace)

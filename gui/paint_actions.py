@@ -152,6 +152,10 @@ class PaintActions(QObject):
                                   tr("Add a little noise to the selected points, or to all "
                                      "points when none is selected"))
         self.spray_control = SprayControl()
+        for box in (self.spray_control.radius, self.spray_control.density):
+            # Enter sets the value and hands the keys back to the plot: the next key (M, J,
+            # 1) is a painting key again and the next click paints, not only takes the focus.
+            box.lineEdit().returnPressed.connect(window.plot.setFocus)
         self.spray_control.radius.valueChanged.connect(self._radius_changed)
         # In the toolbar as an action, beside the brushes; shown only with the Spray brush,
         # as a paint program shows a tool's options (the toolbar is full at 1280 pixels).

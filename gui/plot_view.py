@@ -467,7 +467,11 @@ class PlotView(pg.PlotWidget):
 
     def _say_selected(self) -> None:
         count = self.selected_count()
-        if count:
+        if count == 1:
+            self.hint.emit(self.tr(
+                "1 point selected: drag it to move it; Delete, Alt+0 / Alt+1 to relabel, J "
+                "to jitter"))
+        elif count:
             self.hint.emit(self.tr(
                 "{0} points selected: drag one to move them; Delete, Alt+0 / Alt+1 to "
                 "relabel, J to jitter").format(count))

@@ -44,7 +44,7 @@ def save_window(window: MainWindow, settings: QSettings | None) -> None:
     folder = window.files.last_folder
     if folder:
         settings.setValue(FOLDER_KEY, folder)
-    pace = window.pace.pace
+    pace = window.pace.chosen  # not a scenario's pace
     settings.setValue(PACE_KEY, _MAX_PACE if pace is None else repr(float(pace)))
     settings.setValue(BRUSH_KEY, window.plot.brush)
     radius, density = window.paint.spray_settings()

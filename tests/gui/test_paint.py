@@ -210,6 +210,10 @@ def test_space_still_trains_after_setting_the_spray_radius(qtbot, make_window):
     qtbot.waitUntil(lambda: window.bridge.running)
     qtbot.keyClick(typing, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not window.bridge.running)
+    qtbot.keyClick(typing, Qt.Key.Key_Return)  # Enter: the keys go back to the plot
+    qtbot.waitUntil(window.plot.hasFocus)
+    qtbot.keyClick(window.plot, Qt.Key.Key_M)  # a painting key works at once
+    assert window.plot.brush == Brush.SELECT
 
 
 @pytest.fixture

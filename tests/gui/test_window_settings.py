@@ -102,6 +102,20 @@ def test_max_speed_is_remembered_too(launch, tmp_path):
     assert launch(ini(tmp_path)).pace.pace is None
 
 
+def test_a_scenarios_pace_is_not_remembered_as_the_users(launch, tmp_path):
+    """The 2000-point question plays at 2 epochs a second for its story; the next start
+    opens at the pace the user chose, not at that."""
+    from core.scenarios import SCENARIOS
+
+    first = launch(ini(tmp_path))
+    first.pace.faster()
+    chosen = first.pace.pace
+    first.apply_scenario(SCENARIOS["question-2000"])
+    assert first.pace.pace != chosen
+    assert first.close()
+    assert launch(ini(tmp_path)).pace.pace == chosen
+
+
 def test_without_settings_nothing_is_remembered(launch, tmp_path):
     first = launch(None)
     first.set_brush(Brush.ERASE)
