@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
 import stat
 from dataclasses import dataclass
@@ -100,9 +101,10 @@ def save_csv(path: str | Path, xy: np.ndarray, labels: np.ndarray) -> None:
     atomic_write(path, write)
 
 
-def _read_text(path: Path) -> str:
-    """The file's text. Only regular files are read (a FIFO would block forever, /dev/zero
-    never ends), and at most ``MAX_FILE_BYTES``: a data file is never that big by accident."""
+def read_file_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A file's bytes, read as an input file must be: only a regular file (a FIFO would block
+    forever, /dev/zero never ends), at most ``limit`` bytes, and without waiting (a "regular"
+    file that blocks, /proc/kmsg, fails instead). ``DataFileError`` says why not, in one line."""
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -110,17 +112,24 @@ def _read_text(path: Path) -> str:
         if not stat.S_ISREG(info.st_mode):
             raise DataFileError(f"{path}: not a regular file (a pipe or a device is not read "
                                 "as data)")
-        if info.st_size > MAX_FILE_BYTES:
+        if info.st_size > limit:
             raise DataFileError(f"{path}: too large to read ({info.st_size / 1e6:.0f} MB; at "
-                                f"most {MAX_FILE_BYTES / 1e6:.0f} MB)")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+                                f"most {limit / 1e6:.0f} MB)")
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise DataFileError(f"{path}: no such file") from None
     except OSError as error:
         raise DataFileError(f"{path}: cannot read ({error.strerror})") from None
-    if len(data) > MAX_FILE_BYTES:  # it grew while being read
-        raise DataFileError(f"{path}: too large to read (at most {MAX_FILE_BYTES / 1e6:.0f} MB)")
+    if data is None:  # nothing to read without waiting: not a file of points
+        raise DataFileError(f"{path}: cannot read without waiting (not a data file)")
+    if len(data) > limit:  # it grew while being read
+        raise DataFileError(f"{path}: too large to read (at most {limit / 1e6:.0f} MB)")
+    return data
+
+
+def _read_text(path: Path) -> str:
+    data = read_file_bytes(path)
     text = _decoded(data)
     if "\x00" in text:  # valid UTF-8, but no text editor or CSV writer puts NUL in a file
         raise DataFileError(f"{path}: not a text file")

@@ -26,6 +26,7 @@ import numpy as np
 
 from core.atomic_write import atomic_write
 from core.config import EPOCH_LIMIT_RANGE, ConfigError, TrainConfig
+from core.csv_io import DataFileError, read_file_bytes
 from core.history import COLUMNS, EpochHistory
 
 FORMAT = "neuron-lab-session"
@@ -136,13 +137,9 @@ def load_session(path: str | Path) -> Session:
     Neuron Lab, or does not hold together."""
     path = Path(path)
     try:
-        if not path.is_file():
-            raise SessionFileError(f"{path}: not a file")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise SessionFileError(f"{path}: too large for a session file")
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise SessionFileError(f"{path}: {error.strerror or error}") from None
+        text = read_file_bytes(path, MAX_FILE_BYTES).decode("utf-8-sig")
+    except DataFileError as error:
+        raise SessionFileError(str(error)) from None
     except UnicodeDecodeError:
         raise SessionFileError(f"{path}: not a Neuron Lab session (not text)") from None
     try:

@@ -77,3 +77,9 @@ def test_a_diverged_run_exits_3_with_its_report(tmp_path):
                           timeout=120)
     assert done.returncode == 3, done.stderr[-2000:]
     assert json.loads(out.read_text())["diverged"] is True
+
+
+def test_a_session_from_a_pipe_is_refused_too(tmp_path):
+    fifo = tmp_path / "run.neuronlab"
+    os.mkfifo(fifo)
+    assert "not a regular file" in refused(["--session", str(fifo)], timeout=30)
