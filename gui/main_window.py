@@ -20,6 +20,7 @@ from PyQt6.QtWidgets import (
     QMainWindow,
     QMenu,
     QScrollArea,
+    QStyle,
     QTabWidget,
     QToolBar,
     QWidget,
@@ -246,7 +247,7 @@ class MainWindow(QMainWindow):
                        *(self.brush_actions[b] for b in (Brush.CLASS1, Brush.CLASS0, Brush.ERASE)),
                        self.paint.tools, self.paint.spray_size, self.paint.jitter_action,
                        self.clear_action, None, self.undo_action,
-                       self.redo_action, self.fit_action, None, self.reference_action,
+                       self.redo_action, self.fit_action, self.reference_action,
                        None, self.open_action, self.save_action):
             if action is None:
                 toolbar.addSeparator()
@@ -256,6 +257,18 @@ class MainWindow(QMainWindow):
                 toolbar.addAction(action)
         self.addToolBar(toolbar)
         reserve_width(toolbar.widgetForAction(self.train_action), (tr("Pause"), tr("Train")))
+        # Undo, redo, open and save as the icons everyone knows (their tooltips name them and
+        # their keys): with the spray's options shown the toolbar needs the room at 1280 px.
+        pixmaps = QStyle.StandardPixmap
+        for action, icon in ((self.undo_action, style.turn_icon(clockwise=False)),
+                             (self.redo_action, style.turn_icon(clockwise=True)),
+                             (self.open_action, self.style().standardIcon(
+                                 pixmaps.SP_DialogOpenButton)),
+                             (self.save_action, self.style().standardIcon(
+                                 pixmaps.SP_DialogSaveButton))):
+            action.setIcon(icon)
+            toolbar.widgetForAction(action).setToolButtonStyle(
+                Qt.ToolButtonStyle.ToolButtonIconOnly)
         for title, actions in (
             (tr("&File"), (self.open_action, self.save_action, self.save_as_action,
                            self.save_points_action, None, *self.export_actions, None,

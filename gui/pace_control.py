@@ -44,7 +44,7 @@ class PaceControl(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, len(PACES) - 1)
         self.slider.setPageStep(1)
-        self.slider.setFixedWidth(110)
+        self.slider.setFixedWidth(80)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys: - and +, window-wide
         self.slider.setToolTip(self.tr(
             "Epochs per second of wall time: 1 to read every figure, 60 is one per screen "

@@ -96,13 +96,13 @@ class SprayControl(QWidget):
         self.radius = QSpinBox()
         self.radius.setRange(*RADIUS_RANGE)
         self.radius.setValue(DEFAULT_RADIUS_PIXELS)
-        self.radius.setSuffix(self.tr(" px"))
+        self.radius.setSuffix(self.tr("px"))
         self.radius.setToolTip(self.tr("The spray's radius on screen, in pixels (the dashed "
                                        "circle around the cursor)"))
         self.density = QSpinBox()
         self.density.setRange(*DENSITY_RANGE)
         self.density.setValue(DEFAULT_DENSITY)
-        self.density.setSuffix(self.tr(" pts"))
+        self.density.setSuffix(self.tr("pts"))
         self.density.setToolTip(self.tr("Points the spray adds at each puff: a puff every "
                                         "half radius the cursor moves, and while it is held "
                                         "still"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt
-from PyQt6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
+from PyQt6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 
 import resources
 
@@ -47,6 +47,30 @@ def class_icon(label: int, size: int = 16) -> QIcon:
     else:
         painter.drawPolygon(QPolygonF([QPointF(size / 2, 2), QPointF(size - 2, size - 3),
                                        QPointF(2, size - 3)]))
+    painter.end()
+    return QIcon(pixmap)
+
+
+def turn_icon(clockwise: bool, size: int = 16) -> QIcon:
+    """A curved arrow, the undo (anticlockwise) and redo (clockwise) sign of every editor;
+    straight arrows would read as the timeline's look back / forward."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if clockwise:  # the redo arrow is the undo arrow mirrored
+        painter.translate(size, 0)
+        painter.scale(-1, 1)
+    pen = QPen(QColor("#333333"), 1.6)
+    painter.setPen(pen)
+    path = QPainterPath()
+    path.moveTo(size * 0.28, size * 0.42)
+    path.cubicTo(size * 0.55, size * 0.15, size * 0.95, size * 0.35, size * 0.82, size * 0.72)
+    painter.drawPath(path)
+    painter.setBrush(QColor("#333333"))
+    painter.drawPolygon(QPolygonF([QPointF(size * 0.08, size * 0.42),
+                                   QPointF(size * 0.42, size * 0.22),
+                                   QPointF(size * 0.40, size * 0.62)]))
     painter.end()
     return QIcon(pixmap)
 
