@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test soak lint bench clean
 
 install: $(STAMP)
 
@@ -21,6 +21,11 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports  # the "core never imports Qt" contract in pyproject.toml
+
+# The monkey at length: 2,000 random gestures for each of 3 seeds (tests/gui/test_monkey.py).
+soak: $(STAMP)
+	QT_QPA_PLATFORM=offscreen NEURON_LAB_SOAK=1 $(BIN)/python -m pytest -q -s -m soak \
+		-p no:cacheprovider tests/gui/test_monkey.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -89,11 +89,14 @@ LEARNING_LOSS = ("Learning: the loss fell from {a} to {b} in the last {k} epochs
                  "accuracy is {acc}%.")
 STUCK = ("Predict accuracy has stayed at {acc}% for {k} epochs and the loss at {loss}; the "
          "best straight line gets about {best}%.")
+CHANGED = ("Predict gets {acc}% on the points as they are now; the best straight line gets "
+           "about {best}%. Train on to see where it goes from here.")
 NEAR_BEST = ("Predict gets {acc}%, about the best a straight line gets here ({best}%): little "
              "is left to learn (steady for {k} epochs).")
 
 TEMPLATES = (NO_POINTS, ONE_CLASS, UNTRAINED, UNTRAINED_UNSCALED, DIVERGED, DIVERGED_L2,
-             DIVERGED_UNSCALED, NEAR_BEST, BATCHNORM_GAP, BATCHNORM_GAP_SETTLED, WORKS_SEPARATED,
+             DIVERGED_UNSCALED, NEAR_BEST, CHANGED, BATCHNORM_GAP, BATCHNORM_GAP_SETTLED,
+             WORKS_SEPARATED,
              WORKS_SEPARATED_L2, UNSCALED_STUCK, UNSCALED_SLOW, FAR_STUCK, FAR_SLOW, OVERLAP,
              NOT_SEPARABLE, BARELY_MOVING, LEARNING_ACCURACY, LEARNING_LOSS, STUCK)
 
@@ -198,6 +201,8 @@ def diagnose(config: TrainConfig, xy: np.ndarray, labels: np.ndarray,
         a, span = fall
         return Caption(LEARNING_LOSS, {"a": _number(a), "b": _number(latest.eval_loss),
                                        "k": span, "acc": acc}, LEARNING)
+    if k == 0:  # the accuracy changed at this very epoch (points edited): nothing "stayed"
+        return Caption(CHANGED, {"acc": acc, "best": _percent(best)}, IDLE)
     # The flat stretch may be longer than the rows read: "255+" rather than a wrong "255".
     steady = f"{k}+" if run.starts_after_first_row and k >= run.span else str(k)
     if predict >= best - tolerance:  # slow but healthy: as good as one line gets

@@ -16,6 +16,7 @@ from core.config import TrainConfig
 from core.diagnosis import (
     BARELY_MOVING,
     BATCHNORM_GAP,
+    CHANGED,
     DIVERGED,
     DIVERGED_L2,
     DIVERGED_UNSCALED,
@@ -303,3 +304,14 @@ def test_following_the_offered_fixes_from_the_question_ends_in_a_run_that_works(
     assert caption.verdict == "works", pressed
     assert pressed == {"question-4": ["question-4", "fix-remove-batchnorm", "fix-sgd"],
                        "question-2000": ["question-2000", "fix-normalize"]}[question]
+
+
+def test_an_accuracy_that_just_changed_is_not_said_to_have_stayed():
+    """Points moved while paused: the re-evaluated epoch's accuracy differs from the flat
+    stretch before it, so it has stayed for 0 epochs; the caption says what it is now."""
+    xy, labels = FOUR
+    history = history_of([0.75] * 30 + [0.5], eval_loss=[0.6] * 31, w1=[0.0] * 31)
+    caption = diagnose(TrainConfig(), xy, labels, history,
+                       stats(30, 0.75, 0.5, w=(2.0, 1.0), loss=0.6))
+    assert caption.template == CHANGED and "0 epochs" not in caption.text()
+    assert caption.text().startswith("Predict gets 50% on the points as they are now")
