@@ -22,10 +22,12 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports  # the "core never imports Qt" contract in pyproject.toml
 
-# The monkey at length: 2,000 random gestures for each of 3 seeds (tests/gui/test_monkey.py).
+# The monkey at length: 2,000 random gestures for each of 3 seeds (tests/gui/test_monkey.py),
+# then the window's memory over SOAK_MINUTES (default 10) of clicks and Resets.
 soak: $(STAMP)
 	QT_QPA_PLATFORM=offscreen NEURON_LAB_SOAK=1 $(BIN)/python -m pytest -q -s -m soak \
 		-p no:cacheprovider tests/gui/test_monkey.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks soak
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

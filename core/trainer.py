@@ -129,6 +129,7 @@ class Trainer:
         self.epoch = 0
         self.error: str | None = None
         self.resume_problem: str | None = None  # why a session's model could not be used
+        self.compiled_loops = 0  # compiled training loops kept (for memory reports)
         self._last: EpochBatch | None = None  # the latest report (training thread only)
         self._models_built = 0  # (training thread only)
         self._paced_run = (0, 0)  # the run request and model the pace clock counts for
@@ -431,6 +432,7 @@ class Trainer:
             self._models_built += 1
             self._publish(TrainerState.BUILDING)
             released = session.build(config, self._dataset.snapshot())
+            self.compiled_loops = session.compiled_count
             self.epoch = 0
             run.forget()  # a limit counts from the new model's epoch 0
             if orders.resume is not None:

@@ -31,6 +31,11 @@ class TrainingSession:
         self._batch_size: int | None = None
 
     @property
+    def compiled_count(self) -> int:
+        """Compiled training loops kept (at most ``MAX_COMPILED_MODELS``)."""
+        return len(self._engines)
+
+    @property
     def n_train(self) -> int:
         return self.data.n_train if self.data is not None else 0
 

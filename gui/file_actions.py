@@ -29,6 +29,14 @@ def samples_folder() -> str:
     return str(paths[0].parent) if paths else ""
 
 
+def documents_folder() -> str:
+    """Where a first Save proposes to write: the user's documents folder when it exists (a
+    dialog given a missing folder opens in the current one, often a source checkout), else
+    the home folder."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return documents if documents and Path(documents).is_dir() else str(Path.home())
+
+
 class FileActions(QObject):
     loaded = pyqtSignal()  # the document's points were replaced by a file or a preset
     failed = pyqtSignal(str)  # what went wrong, for the user (a file that cannot be used)
@@ -76,9 +84,7 @@ class FileActions(QObject):
         name = f"{self._document.preset}.csv" if self._document.preset else "points.csv"
         if path is not None:
             name = path.name
-        documents = self.last_folder or QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation)
-        return str(Path(documents or Path.home()) / name)
+        return str(Path(self.last_folder or documents_folder()) / name)
 
     # --- document operations ---------------------------------------------------------------
     def load_file(self, path: Path) -> bool:

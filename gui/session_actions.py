@@ -18,7 +18,7 @@ from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
-from PyQt6.QtCore import QObject, QRectF, QStandardPaths, Qt, pyqtSignal
+from PyQt6.QtCore import QObject, QRectF, Qt, pyqtSignal
 from PyQt6.QtWidgets import QApplication, QFileDialog
 
 from core.session import (
@@ -30,6 +30,7 @@ from core.session import (
     save_session,
     session_of,
 )
+from gui.file_actions import documents_folder
 
 QUIT_TIMEOUT_S = 5  # ending on a signal: the points are kept even if the model is not
 CAPTURE_TIMEOUT_S = 120  # a compilation of 100,000 points takes a few seconds; a hang is a bug
@@ -72,8 +73,7 @@ class SessionActions(QObject):
     def _save_start(self) -> str:
         document = self._window.document
         stem = document.path.stem if document.path is not None else (document.preset or "session")
-        folder = self._window.files.last_folder or QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        folder = self._window.files.last_folder or documents_folder()
         if document.path is not None and is_session_path(document.path):
             folder = str(document.path.parent)
         return str(Path(folder) / f"{stem}{SUFFIX}")

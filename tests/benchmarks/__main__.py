@@ -13,6 +13,7 @@ from tests.benchmarks import (
     bench_memory,
     bench_pace,
     bench_session,
+    bench_soak,
     bench_startup,
 )
 
@@ -25,8 +26,9 @@ BENCHMARKS = {
     "lr_finder": bench_lr_finder.main,
     "session": bench_session.main,
 }
+LONG = {"soak": bench_soak.main}  # minutes long: run by name (make soak), not by make bench
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or list(BENCHMARKS)
     for name in chosen:
-        print(json.dumps({name: BENCHMARKS[name]()}, indent=1), flush=True)
+        print(json.dumps({name: {**BENCHMARKS, **LONG}[name]()}, indent=1), flush=True)
