@@ -18,14 +18,16 @@ ROOT = Path(__file__).resolve().parents[2]
 def interrupted_run(tmp_path: Path, number: int, after_first_epoch: bool):
     out = tmp_path / "run.json"
     process = subprocess.Popen(
-        [sys.executable, "main.py", "--headless", "--preset", "noisy-corners", "--epochs",
-         "100000000", "--json", str(out)],
+        [sys.executable, "main.py", "--headless", "--preset", "seed-4", "--epochs",
+         "3000000", "--json", str(out)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if after_first_epoch:
-        process.stdout.readline()  # epoch 0's line: TensorFlow is loaded, training starts
-        time.sleep(4.0)  # past the compilation (a second or two), into training
-    else:
-        time.sleep(0.3)  # still importing (TensorFlow takes seconds)
+    if after_first_epoch:  # a line of a trained epoch (one per 50,000): training runs
+        while (line := process.stdout.readline()) and line.split()[1] == "0":
+            pass
+        assert line, process.communicate()[1][-2000:]
+    else:  # still importing (TensorFlow takes seconds): it must not end on its own meanwhile
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.wait(timeout=0.3)
     process.send_signal(number)
     began = time.monotonic()
     _out, err = process.communicate(timeout=60)

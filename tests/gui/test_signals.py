@@ -43,6 +43,14 @@ DRIVER = textwrap.dedent("""
         return window
 
     app.open_window = open_window
+    from PyQt6.QtWidgets import QMessageBox
+    ask = QMessageBox.question
+
+    def question(*args, **kwargs):  # tell the test the question is up, then ask it
+        print("asking", flush=True)
+        return ask(*args, **kwargs)
+
+    QMessageBox.question = question
     sys.exit(app.run_app(parse(["--preset", "seed-4"])))
 """)
 
@@ -92,8 +100,8 @@ def test_ctrl_c_with_unsaved_points_asks_and_a_second_one_ends_it(tmp_path):
     wait for the answer: it closes, keeping them for recovery."""
     process = start(tmp_path, "edit")
     process.send_signal(signal.SIGINT)
-    time.sleep(1.0)  # a subprocess: the question is up when the second signal lands
-    assert process.poll() is None  # still asking
+    assert process.stdout.readline().strip() == "asking"  # the question is up
+    assert process.poll() is None
     process.send_signal(signal.SIGINT)
     status, err, _seconds = ended(process)
     assert status == 130 and "Traceback" not in err, err[-2000:]
