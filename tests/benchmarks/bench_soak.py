@@ -79,7 +79,16 @@ def main(minutes: float | None = None) -> dict:
         window.document.mark_clean()  # nobody to answer "save the edited points?"
         window.close()
         app.processEvents()
+        import gc
+
+        gc.collect()  # discarded models wait for a full collection: count what outlives one
         models_built, models_alive = len(built), alive(built)
+        # The window freezes long-lived objects out of the collector's view after each
+        # compilation (gui/training_bridge.py): a model alive only because it was frozen
+        # would be released by collecting everything.
+        gc.unfreeze()
+        gc.collect()
+        alive_unfrozen = alive(built)
     after_warm_up = [rss for at, rss in samples if at >= WARM_UP_S]
     warm = after_warm_up[0] if after_warm_up else start_rss
     span_min = max((samples[-1][0] - WARM_UP_S) / 60, 1e-9) if after_warm_up else float("nan")
@@ -88,6 +97,7 @@ def main(minutes: float | None = None) -> dict:
             "growth_after_warm_up_mb": round(end_rss - warm, 1),
             "mb_per_minute_after_warm_up": round((end_rss - warm) / span_min, 2),
             "models_built": models_built, "models_alive": models_alive,
+            "models_alive_after_unfreezing": alive_unfrozen,
             "compiled_loops": engines,
             "rss_every_10_s": [round(rss, 1) for _at, rss in samples]}
 
