@@ -151,8 +151,6 @@ def parse(argv: list[str]) -> Options:
             args.session = args.file
         else:
             args.data = args.file
-    if args.session is not None:
-        return _with_session(args)
     headless = args.headless
     trains_alone = headless or args.screenshot is not None  # no one there to press Pause
     if args.json and not headless:
@@ -167,6 +165,8 @@ def parse(argv: list[str]) -> Options:
                          "its File menu)")
     if args.export_model is not None and args.export_model.suffix != ".keras":
         raise UsageError(f"{args.export_model}: a Keras model file must end in .keras")
+    if args.session is not None:
+        return _with_session(args)
     if args.find_lr and not headless:
         raise UsageError("--find-lr needs --headless (the window has a Rate finder tab)")
     if args.find_lr and args.screenshot is not None:
@@ -212,22 +212,13 @@ _SESSION_SETTINGS = ("scenario", "optimizer", "lr", "batch_size", "batchnorm", "
 
 def _with_session(args: argparse.Namespace) -> Options:
     """``--session FILE``: the session's points and settings; headless, ``--epochs N`` trains
-    N epochs beyond the saved epoch."""
+    N epochs beyond the saved epoch. (``parse`` has checked the output flags.)"""
     parser = build_parser()
     for name in _SESSION_SETTINGS:
         if getattr(args, name) != parser.get_default(name):
             flag = "--" + name.replace("_", "-")
             raise UsageError(f"--session brings its own settings; drop {flag} (change them "
                              "in the window, or start a new run without --session)")
-    if args.json and not args.headless:
-        raise UsageError("--json needs --headless")
-    exports = (args.export_model, args.export_script, args.export_history)
-    if any(out is not None for out in (*exports, args.save_session)) and not args.headless:
-        raise UsageError("--export-model, --export-script, --export-history and "
-                         "--save-session need --headless training (the window has them in "
-                         "its File menu)")
-    if args.export_model is not None and args.export_model.suffix != ".keras":
-        raise UsageError(f"{args.export_model}: a Keras model file must end in .keras")
     try:
         session = load_session(args.session)
     except SessionFileError as error:
@@ -246,7 +237,8 @@ def _with_session(args: argparse.Namespace) -> Options:
         config = _checked(lambda: config.with_changes(epochs=args.epochs))
     _check_outputs(args)
     return Options(config, session.xy, session.labels, str(args.session), args.session,
-                   args.headless, args.json, args.screenshot, args.quiet, None, False, *exports,
+                   args.headless, args.json, args.screenshot, args.quiet, None, False,
+                   args.export_model, args.export_script, args.export_history,
                    session=session, save_session=args.save_session)
 
 
