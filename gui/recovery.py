@@ -113,31 +113,32 @@ class Recovery(QObject):
     def keep(self, session: Session) -> None:
         """Write ``session`` now, on this thread, after any write in flight (the app is about
         to end: a signal asked it to)."""
-        self._timer.stop()
-        self._generation += 1
-        self._worker.close()
+        self._settle()
         if self.path is not None:
             _write(self.path, session)
 
     def release(self) -> None:
         """End without removing the copy (``keep`` wrote it): the next start offers it."""
-        self._timer.stop()
-        self._generation += 1
-        self._worker.close()
-        if self.path is not None:
-            self._document.dataset.unsubscribe(self._listener)
-        if self._lock is not None:
-            self._lock.unlock()
-            self._lock = None
+        self._settle()
+        self._let_go()
 
     def discard(self) -> None:
         """A clean exit: nothing to recover next time."""
+        self._settle()  # a write still running ends first, then the file goes
+        if self.path is not None:
+            _remove(self.path)
+        self._let_go()
+
+    def _settle(self) -> None:
+        """No write is pending, running or yet to be asked for (a late capture is dropped)."""
         self._timer.stop()
         self._generation += 1
-        self._worker.close()  # a write still running ends first, then the file goes
+        self._worker.close()
+
+    def _let_go(self) -> None:
+        """Stop following the document and free the slot for the next start."""
         if self.path is not None:
             self._document.dataset.unsubscribe(self._listener)
-            _remove(self.path)
         if self._lock is not None:
             self._lock.unlock()
             self._lock = None
