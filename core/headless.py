@@ -22,7 +22,7 @@ import numpy as np
 from core.atomic_write import atomic_write_text
 from core.cli import Options
 from core.coach import Advice, advise
-from core.dataset import Dataset
+from core.dataset import Dataset, DataSnapshot
 from core.export import ExportError, save_model, write_history, write_script
 from core.history import COLUMNS, EpochHistory
 from core.record import EpochBatch, EpochStats
@@ -119,7 +119,7 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
         except SessionFileError as error:
             export_error = export_error or str(error)
     history = _recorded(columns, state is TrainerState.DIVERGED)
-    export_error = export_error or _export_files(options, columns)
+    export_error = export_error or _export_files(options, dataset.snapshot(), columns)
     if export_error:
         print(f"neuron-lab: error: {export_error}", file=sys.stderr)
         return 2
@@ -232,14 +232,15 @@ def _export_model(trainer: Trainer, options: Options) -> str | None:
     return None
 
 
-def _export_files(options: Options, columns: EpochHistory) -> str | None:
-    """``--export-script`` and ``--export-history``; the error line, or None."""
+def _export_files(options: Options, snapshot: DataSnapshot,
+                  columns: EpochHistory) -> str | None:
+    """``--export-script`` (the points trained on, and the ones held out, as the trainer
+    split them) and ``--export-history``; the error line, or None."""
+    config = options.config
     try:
         if options.export_script is not None:
-            ids = options.ids if options.ids is not None else np.arange(len(options.labels))
-            held_out = held_out_mask(ids, options.config.seed, options.config.test_split)
-            write_script(options.export_script, options.config, options.xy, options.labels,
-                         held_out)
+            held_out = held_out_mask(snapshot.ids, config.seed, config.test_split)
+            write_script(options.export_script, config, snapshot.xy, snapshot.labels, held_out)
         if options.export_history is not None:
             write_history(options.export_history,
                           {name: columns.column(name) for name in COLUMNS})
