@@ -34,9 +34,12 @@ START_WEIGHT_LIMIT = 1e4
 # Settings that change the Keras model's structure or its initial state: changing one of these
 # means a new model (new weights). Everything else is applied to the running model. Start
 # weights are initial state, not structure: the compiled loop of a model with the same layers
-# is reused (``model_structure`` keys it), only the weights copied in differ.
-STRUCTURE_FIELDS = ("optimizer", "batchnorm", "normalize", "l2")  # layers / compiled graph
-REBUILD_FIELDS = (*STRUCTURE_FIELDS, "seed", "start_weights")
+# is reused (``model_structure`` keys it), only the weights copied in differ. The L2 factor is
+# the same: a variable the compiled loop reads (``core.model.LiveL2``), so stepping through L2
+# values compiles nothing, while a new value still starts a new model from the seed, as it
+# always has (the penalty changes what the weights are trained towards).
+STRUCTURE_FIELDS = ("optimizer", "batchnorm", "normalize")  # layers / compiled graph
+REBUILD_FIELDS = (*STRUCTURE_FIELDS, "l2", "seed", "start_weights")
 
 
 class ConfigError(ValueError):

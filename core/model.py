@@ -48,6 +48,35 @@ class LiveNormalization(keras.layers.Normalization):
         )
 
 
+class LiveL2(keras.regularizers.L2):
+    """``keras.regularizers.L2`` whose factor is a variable that a compiled loop reads.
+
+    The stock regularizer's factor is a Python float, a constant in the traced graph, so every
+    L2 value was a new XLA compilation: seconds, and ~15-20 MB of native code that TensorFlow
+    keeps for the life of the process (tests/benchmarks/bench_compile.py). Reading a variable,
+    one compilation serves every value. The arithmetic is the stock ``cast(l2) * sum(x**2)``
+    (the variable holds the same float32); a factor of 0 adds exactly 0, as no regularizer
+    would, even where ``sum(x**2)`` overflows. Not a layer: the factor is not among the model's
+    variables, so saved sessions and ``take_state_of`` see the stock model's variables.
+    """
+
+    def __init__(self, l2: float = 0.0) -> None:
+        super().__init__(l2)  # validates, as the stock one does
+        self.factor = keras.Variable(float(l2), dtype="float32", trainable=False,
+                                     name="l2_factor")
+
+    def set(self, l2: float) -> None:
+        self.l2 = float(l2)
+        self.factor.assign(float(l2))
+
+    def __call__(self, x):
+        penalty = ops.cast(self.factor, dtype=x.dtype) * ops.sum(ops.square(x))
+        return ops.where(ops.greater(self.factor, 0.0), penalty, ops.zeros_like(penalty))
+
+    def get_config(self) -> dict[str, float]:
+        return {"l2": float(self.l2)}
+
+
 Variables = tuple[tuple[str, np.ndarray], ...]  # (Keras path, value) in the model's order
 
 
@@ -65,10 +94,20 @@ class NeuronModel:
         if self.normalization is not None and len(xy):
             self.normalization.adapt(np.asarray(xy, dtype=np.float32))
 
+    @property
+    def l2(self) -> float:
+        """The L2 factor on the Dense kernel (0: none)."""
+        return self.dense.kernel_regularizer.l2
+
+    def set_l2(self, l2: float) -> None:
+        """A new L2 factor, read by the compiled loop: no new compilation."""
+        self.dense.kernel_regularizer.set(l2)
+
     def take_state_of(self, other: NeuronModel) -> None:
-        """Copy every weight and optimizer variable of ``other`` (same structure) into this
-        model: a reset to new initial weights that keeps this model's compiled training loop
-        (XLA compilation takes a second or two; copying takes a millisecond)."""
+        """Copy every weight and optimizer variable of ``other`` (same structure), and its L2
+        factor, into this model: a reset to new initial weights that keeps this model's
+        compiled training loop (XLA compilation takes seconds; copying takes a millisecond)."""
+        self.set_l2(other.l2)
         other.keras_model.optimizer.build(other.keras_model.trainable_variables)
         mine = self.keras_model.variables + self.keras_model.optimizer.variables
         theirs = other.keras_model.variables + other.keras_model.optimizer.variables
@@ -159,7 +198,7 @@ def build_model(config: TrainConfig) -> NeuronModel:
         1,
         activation="sigmoid",
         kernel_initializer=_kernel_initializer(config),
-        kernel_regularizer=keras.regularizers.L2(config.l2) if config.l2 > 0 else None,
+        kernel_regularizer=LiveL2(config.l2),  # always one: L2 = 0 compiles the same loop
     )
     layers.append(dense)
     model = keras.Sequential(layers)

@@ -87,11 +87,11 @@ class Trainer:
     ``on_epochs`` receives every epoch in order, in batches. A report whose epoch number was
     already reported replaces it: the model was re-evaluated (points changed while paused, or a
     new model). ``on_state`` receives (state, message) on every change of state.
-    ``on_long_lived_objects(released)`` runs on the thread when many objects that live as long
-    as the process were just made: once TensorFlow is imported (before any model exists) and
-    after each compilation; ``released`` says a compiled model was dropped to make room
-    meanwhile. The window uses it to take long-lived objects out of the garbage collector's
-    view; core leaves the process-wide collector alone.
+    ``on_long_lived_objects()`` runs on the thread when many objects that live as long as the
+    process were just made: once TensorFlow is imported (before any model exists) and after
+    each compilation (compiled models are never dropped, see ``TrainingSession``). The window
+    uses it to take long-lived objects out of the garbage collector's view; core leaves the
+    process-wide collector alone.
     """
 
     def __init__(
@@ -101,12 +101,12 @@ class Trainer:
         on_epochs: Callable[[EpochBatch], None],
         on_state: Callable[[TrainerState, str], None] | None = None,
         frame_seconds: float = FRAME_SECONDS,
-        on_long_lived_objects: Callable[[bool], None] | None = None,
+        on_long_lived_objects: Callable[[], None] | None = None,
     ) -> None:
         self._dataset = dataset
         self._on_epochs = on_epochs
         self._on_state = on_state or (lambda state, message: None)
-        self._on_long_lived_objects = on_long_lived_objects or (lambda released: None)
+        self._on_long_lived_objects = on_long_lived_objects or (lambda: None)
         self._sizer = ChunkSizer(frame_seconds)
         self._clock = PaceClock(frame_seconds)  # the training thread's only
         self._cond = threading.Condition()
@@ -392,7 +392,7 @@ class Trainer:
             from core.model import build_model
 
             start_xla()
-        self._on_long_lived_objects(False)
+        self._on_long_lived_objects()
         session = TrainingSession(Engine, EngineData, build_model)
         run = RunLimit()
         waiting_for_points = False
@@ -431,7 +431,7 @@ class Trainer:
         if orders.new_model:
             self._models_built += 1
             self._publish(TrainerState.BUILDING)
-            released = session.build(config, self._dataset.snapshot())
+            session.build(config, self._dataset.snapshot())
             self.compiled_loops = session.compiled_count
             self.epoch = 0
             run.forget()  # a limit counts from the new model's epoch 0
@@ -439,7 +439,7 @@ class Trainer:
                 self._resume_session(session, *orders.resume)
             else:
                 self._emit(session.snapshot(0))  # the new line is drawn before compiling
-            self._compile_if_needed(session, config, released)
+            self._compile_if_needed(session, config)
         elif orders.data_changed:
             session.refresh(config, self._dataset.snapshot())
             self._emit(session.snapshot(self.epoch), keep_fit_figures=True)
@@ -535,14 +535,13 @@ class Trainer:
                 )
 
     def _compile_if_needed(self, session: TrainingSession, config: TrainConfig,
-                           released: bool = False) -> None:
-        """Compile ahead of training, saying so: the window shows why the line waits.
-        ``released``: a compiled model was dropped to make room (its objects are garbage)."""
+                           ) -> None:
+        """Compile ahead of training, saying so: the window shows why the line waits."""
         if session.engine.needs_compiling(session.data, config.batch_size):
             self._publish(TrainerState.COMPILING)
             with routine_native_logs_hidden():  # the first compilation logs MLIR's set-up
                 session.engine.warm_up(session.data, config.batch_size)
-            self._on_long_lived_objects(released)  # tracing left ~100k objects behind
+            self._on_long_lived_objects()  # tracing left ~100k objects behind
 
     def _emit(self, batch: EpochBatch, keep_fit_figures: bool = False) -> None:
         """Report epochs. A re-evaluation of a trained epoch keeps that epoch's training-mode

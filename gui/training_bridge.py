@@ -23,7 +23,7 @@ from gui.throttle import Throttle
 FRAME_MS = 16
 
 
-def keep_collections_short(released: bool = False) -> None:
+def keep_collections_short() -> None:
     """Collect, then take what is left out of the garbage collector's view.
 
     TensorFlow's import and each XLA compilation leave hundreds of thousands of objects that
@@ -33,13 +33,8 @@ def keep_collections_short(released: bool = False) -> None:
     is garbage but not yet collected would be frozen for good (every Reset used to leak one
     that way). Reset with the same layers compiles nothing, so it freezes nothing and its
     discarded models stay collectable. The trainer offers the moments
-    (``on_long_lived_objects``); the window's process owns this choice.
-
-    ``released``: a compiled model was dropped (the trainer keeps six). It was frozen, and
-    frozen objects are never collected, so everything is thawed for one full collection
-    first; that costs a few hundred milliseconds, once, while the window says "compiling"."""
-    if released:
-        gc.unfreeze()
+    (``on_long_lived_objects``); the window's process owns this choice. Nothing frozen ever
+    becomes garbage: compiled models are never dropped (``core.training_session``)."""
     gc.collect()
     gc.freeze()
 
