@@ -16,6 +16,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 LABELS = (0, 1)
+# The undo history's bound. Steps that add or move a few points hold a few bytes each, so
+# the step count only matters for very long sessions; a step that replaced 1,000,000 points
+# (opening a file) holds 25 MB, so the bytes bound keeps about four such steps: reopening a
+# big file again and again no longer grows memory without end.
+MAX_UNDO_STEPS = 10_000
+MAX_UNDO_BYTES = 100 * 2**20
 
 
 @dataclass(frozen=True)
@@ -48,12 +54,18 @@ class _Operation:
     serial of the newest applied edit identifies the points reachable by undo and redo."""
 
     serial = 0
+    size = 0  # nbytes() when last counted into the history's total
 
     def apply(self, state: _State) -> None:
         raise NotImplementedError
 
     def revert(self, state: _State) -> None:
         raise NotImplementedError
+
+    def nbytes(self) -> int:
+        """Memory this step holds beyond the points themselves (for the history's bound)."""
+        return sum(value.nbytes for value in vars(self).values()
+                   if isinstance(value, np.ndarray))
 
 
 @dataclass
@@ -108,6 +120,11 @@ class _ReplaceAll(_Operation):
 
     def revert(self, state: _State) -> None:
         state.xy, state.labels, state.ids = self.old.xy, self.old.labels, self.old.ids
+
+    def nbytes(self) -> int:
+        """The points it replaced (the new ones are the current points, or the next
+        replacement's old ones)."""
+        return self.old.xy.nbytes + self.old.labels.nbytes + self.old.ids.nbytes
 
 
 @dataclass
@@ -192,11 +209,13 @@ class Dataset:
         self._lock = threading.RLock()
         self._state = _State()
         self._undo: list[_Operation] = []
+        self._undo_bytes = 0  # the steps' nbytes() in total
         self._redo: list[_Operation] = []
         self._next_id = 0
         self._next_serial = 1
         self._version = 0
         self._listeners: list[Callable[[], None]] = []
+        self._snapshot: DataSnapshot | None = None
         if xy is not None and labels is not None:
             self._state = self._make_state(xy, labels, ids)
 
@@ -219,13 +238,17 @@ class Dataset:
             return len(self._state.labels)
 
     def snapshot(self) -> DataSnapshot:
+        """The points now, as read-only arrays. One copy per version, shared by every reader
+        of that version: an edit at 1,000,000 points is read by the plot, the status bar, the
+        trainer and the advice, and a copy each cost more than the edit itself."""
         with self._lock:
-            return DataSnapshot(
-                self._state.xy.copy(),
-                self._state.labels.copy(),
-                self._state.ids.copy(),
-                self._version,
-            )
+            cached = self._snapshot
+            if cached is None or cached.version != self._version:
+                arrays = [a.copy() for a in (self._state.xy, self._state.labels, self._state.ids)]
+                for array in arrays:
+                    array.setflags(write=False)
+                cached = self._snapshot = DataSnapshot(*arrays, self._version)
+            return cached
 
     def can_undo(self) -> bool:
         return bool(self._undo)
@@ -361,14 +384,16 @@ class Dataset:
         ``ids``: the points' own (a session keeps them, so the same points are held out)."""
         with self._lock:
             new = self._make_state(xy, labels, ids)
-            old = _State(self._state.xy.copy(), self._state.labels.copy(), self._state.ids.copy())
+            # The old arrays themselves, not copies: they leave the state here, and only the
+            # edits made while they were the state (undone before they come back) change them.
+            old = _State(self._state.xy, self._state.labels, self._state.ids)
             self._do(_ReplaceAll(old, new))
 
     def undo(self) -> bool:
         with self._lock:
             if not self._undo:
                 return False
-            op = self._undo.pop()
+            op = self._pop_undo()
             op.revert(self._state)
             self._redo.append(op)
             self._changed()
@@ -380,7 +405,7 @@ class Dataset:
                 return False
             op = self._redo.pop()
             op.apply(self._state)
-            self._undo.append(op)
+            self._push_undo(op)
             self._changed()
             return True
 
@@ -388,15 +413,41 @@ class Dataset:
     def _do(self, op: _Operation) -> None:
         op.serial = self._take_serial()
         op.apply(self._state)
-        self._undo.append(op)
+        self._push_undo(op)
         self._redo.clear()
+        self._forget_oldest()
         self._changed()
+
+    def _push_undo(self, op: _Operation) -> None:
+        op.size = op.nbytes()
+        self._undo.append(op)
+        self._undo_bytes += op.size
+
+    def _pop_undo(self, index: int = -1) -> _Operation:
+        op = self._undo.pop(index)
+        self._undo_bytes -= op.size
+        return op
+
+    def _forget_oldest(self) -> None:
+        """Keep the history within ``MAX_UNDO_STEPS`` and ``MAX_UNDO_BYTES``, dropping the
+        oldest steps; the newest is always kept, so even loading a file too big for the
+        budget can be undone."""
+        while len(self._undo) > 1 and (len(self._undo) > MAX_UNDO_STEPS
+                                       or self._undo_bytes > MAX_UNDO_BYTES):
+            self._pop_undo(0)
+
+    def history_bytes(self) -> int:
+        """Memory the undo history holds beyond the points themselves."""
+        return self._undo_bytes
 
     def _continue(self, op: _Operation) -> None:
         """``op``, the newest edit, has grown (a drag or a stroke goes on): it takes a new
         serial, since the points differ from those at its old one."""
         op.serial = self._take_serial()
+        self._undo_bytes += op.nbytes() - op.size
+        op.size = op.nbytes()
         self._redo.clear()
+        self._forget_oldest()
         self._changed()
 
     def _check_indices(self, indices: np.ndarray) -> np.ndarray:

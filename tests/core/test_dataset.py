@@ -135,3 +135,67 @@ def test_points_keep_the_ids_they_are_given_and_new_points_take_unused_ones():
     with pytest.raises(ValueError, match="distinct"):
         data.replace(np.zeros((2, 2)), np.array([0, 0]), ids=np.array([4, 4]))
     assert data.snapshot().ids.tolist() == [0, 20, 21]
+
+
+def test_readers_of_one_version_share_one_read_only_snapshot():
+    """The plot, the status bar, the trainer and the advice all read each edit; at 1,000,000
+    points a copy each cost more than the edit itself."""
+    ds = Dataset(np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([0, 1]))
+    first = ds.snapshot()
+    assert ds.snapshot() is first
+    with pytest.raises(ValueError):
+        first.xy[0, 0] = 5.0  # shared, so nobody may write into it
+    ds.add(2.0, 2.0, 1)
+    assert ds.snapshot() is not first and len(first) == 2
+
+
+def test_the_undo_history_keeps_at_most_its_steps_and_bytes(monkeypatch):
+    """Reopening a big file again and again used to keep every earlier copy (45 MB each at
+    1,000,000 points); the oldest steps are now forgotten, the newest always kept."""
+    import core.dataset
+
+    monkeypatch.setattr(core.dataset, "MAX_UNDO_STEPS", 5)
+    ds = Dataset()
+    for i in range(8):
+        ds.add(float(i), 0.0, i % 2)
+    assert sum(ds.undo() for _ in range(10)) == 5  # only the last five edits come back
+    assert len(ds) == 3 and ds.point(2) == (2.0, 0.0, 0)
+
+    one_set = 200 * (16 + 1 + 8)  # bytes of 200 points: xy, label, id
+    monkeypatch.setattr(core.dataset, "MAX_UNDO_BYTES", 2 * one_set)
+    rng = np.random.default_rng(0)
+    sets = [rng.normal(size=(200, 2)) for _ in range(6)]
+    ds = Dataset()
+    for xy in sets:
+        ds.replace(xy, np.zeros(200, dtype=int))
+    assert ds.history_bytes() <= 2 * one_set
+    assert sum(ds.undo() for _ in range(10)) == 2
+    assert np.array_equal(ds.snapshot().xy, sets[3])  # exactly the points of that step
+    ds.redo()
+    ds.redo()
+    assert np.array_equal(ds.snapshot().xy, sets[5])
+
+
+def test_a_step_larger_than_the_budget_can_still_be_undone(monkeypatch):
+    import core.dataset
+
+    monkeypatch.setattr(core.dataset, "MAX_UNDO_BYTES", 10)
+    ds = Dataset(np.array([[0.0, 0.0]]), np.array([1]))
+    ds.replace(np.ones((100, 2)), np.zeros(100, dtype=int))
+    assert ds.undo() and len(ds) == 1
+
+
+def test_undo_of_a_replacement_after_edits_to_the_new_points_is_exact():
+    """The replaced arrays are kept as they are (not copied); the edits made to the new points
+    in place are undone first, so the old points come back untouched."""
+    ds = Dataset(np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([0, 1]))
+    ds.replace(np.array([[5.0, 5.0], [6.0, 6.0]]), np.array([1, 1]))
+    ds.move(0, 7.0, 7.0)
+    ds.relabel(np.array([1]), 0)
+    for _ in range(3):
+        ds.undo()
+    assert ds.snapshot().xy.tolist() == [[0.0, 0.0], [1.0, 1.0]]
+    for _ in range(3):
+        ds.redo()
+    assert ds.snapshot().xy.tolist() == [[7.0, 7.0], [6.0, 6.0]]
+    assert ds.snapshot().labels.tolist() == [1, 0]
