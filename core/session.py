@@ -95,27 +95,53 @@ def save_session(path: str | Path, session: Session) -> None:
         "format": FORMAT,
         "version": VERSION,
         "config": session.config.to_dict(),
-        "points": {
-            "x": session.xy[:, 0].tolist(),
-            "y": session.xy[:, 1].tolist(),
-            "label": np.asarray(session.labels, int).tolist(),
-            "id": np.asarray(session.ids, int).tolist(),
-        },
+        "points": {name: _LATER + name for name in ("x", "y", "label", "id")},
         "model": None if session.model is None else {
             "epoch": session.model.epoch,
             "variables": [_variable(name, value) for name, value in session.model.variables],
             "optimizer": [_variable(name, value) for name, value in session.model.optimizer],
         },
-        "history": {"columns": list(COLUMNS), "rows": _nulled(session.history).tolist()},
+        "history": {"columns": list(COLUMNS), "rows": _LATER + "rows"},
         "view": None if session.view is None else {"x": list(session.view[0]),
                                                    "y": list(session.view[1])},
         "source": session.source,
     }
-    text = json.dumps(document, allow_nan=False, separators=(",", ":"))
+    skeleton = json.dumps(document, allow_nan=False, separators=(",", ":"))
+    arrays = {"x": session.xy[:, 0], "y": session.xy[:, 1],
+              "label": np.asarray(session.labels, int), "id": np.asarray(session.ids, int),
+              "rows": _nulled(session.history)}
+    parts = [skeleton]
+    for name, values in arrays.items():
+        head, tail = parts[-1].split(json.dumps(_LATER + name), 1)
+        parts[-1:] = [head, _json_list(values), tail]
+
+    def write(handle) -> None:
+        for part in parts:
+            handle.write(part)
+        handle.write("\n")
+
     try:
-        atomic_write(path, lambda handle: handle.write(text + "\n"))
+        atomic_write(path, write)
     except OSError as error:
         raise SessionFileError(f"{path}: could not save: {error.strerror or error}") from None
+
+
+# The big arrays (points, history) are encoded in pieces, after the rest: CPython's JSON
+# encoder holds the interpreter for a whole call, and 1,000,000 points took it over a second,
+# during which the window (its thread waiting) froze. Between pieces of ``_PIECE`` values
+# (about 5 ms each) other threads get their turn. ``_LATER`` marks their places.
+_PIECE = 5_000
+_LATER = "\u2063later:"
+
+
+def _json_list(values: np.ndarray) -> str:
+    """``json.dumps(values.tolist())``, compact, encoded a piece at a time."""
+    width = int(np.prod(values.shape[1:])) if values.ndim > 1 else 1
+    step = max(1, _PIECE // max(1, width))
+    pieces = (json.dumps(values[start:start + step].tolist(), allow_nan=False,
+                         separators=(",", ":"))[1:-1]
+              for start in range(0, len(values), step))
+    return "[" + ",".join(piece for piece in pieces if piece) + "]"
 
 
 def _variable(name: str, value: np.ndarray) -> dict[str, object]:
