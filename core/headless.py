@@ -158,7 +158,7 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
             "diverged": diverged,
             "reference": None if reference is None else {
                 "name": reference.name, "c": reference.c, "accuracy": reference.accuracy,
-                "line": reference.line},
+                "line": reference.line, "fitted_points": reference.fitted},
             "advice": [a.to_dict() for a in advice],
             "train_seconds": seconds,
             "epochs_per_second": trained / seconds if seconds > 0 else None,

@@ -345,11 +345,9 @@ class MainWindow(QMainWindow):
             self.recent.forget(path)
             return False
         if is_session_path(path):  # goes on where it was saved: no reset
+            self.files.cancel_reading()
             return self.sessions.open(path)
-        if not self.files.load_file(path):
-            return False
-        self.bridge.reset()
-        return True
+        return self.files.load_file(path, then=self.bridge.reset)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt naming
         if _dropped_file(event.mimeData()) is not None:
@@ -475,7 +473,11 @@ class MainWindow(QMainWindow):
             self.plot.show_reference(None)
             self.status.message(self.tr("scikit-learn needs points of both classes"), 5000)
         else:
-            self.plot.show_reference(reference.line, reference.accuracy, reference.label)
+            name = reference.label
+            if reference.fitted is not None:  # a big set: fitted on an even sample of it
+                name = self.tr("{0}, fitted on {1} points").format(
+                    name, f"{reference.fitted:,}")
+            self.plot.show_reference(reference.line, reference.accuracy, name)
 
     def _epochs_arrived(self, batches: list[EpochBatch]) -> None:
         latest = batches[-1].last()
@@ -623,6 +625,7 @@ class MainWindow(QMainWindow):
         else:
             self.recovery.discard()  # a clean exit: nothing to offer next time
         self.dataset.unsubscribe(self._data_changed)
+        self.files.close()
         self.narrator.close()
         self._reference.close()
         self.predict_panel.close_panel()
