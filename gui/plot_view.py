@@ -30,6 +30,7 @@ from core.readout import Reading, read_at
 from core.record import EpochStats
 from gui import style
 from gui.painted_text import PaintedText
+from gui.point_cloud import PointCloud
 
 MAP_RESOLUTION = 160  # cells per side of the probability map
 GRAB_PIXELS = 10  # how close a press must be to a point to drag it
@@ -67,18 +68,6 @@ class _Drag:
     SELECTION = "selection"  # move every selected point
     SPRAY = "spray"
     BAND = "band"  # a rubber-band rectangle that selects what it encloses
-
-
-class _Markers(pg.ScatterPlotItem):
-    """A scatter item that leaves every click to the plot.
-
-    pyqtgraph's ScatterPlotItem accepts a left click that lands on a marker (to emit its own
-    ``sigClicked``); the scene then reports the click as accepted and ``PlotView._clicked``
-    must ignore it, so adding, Ctrl+click and the Erase brush silently did nothing on a point.
-    The plot decides what a click means, so markers never take one."""
-
-    def mouseClickEvent(self, ev):  # noqa: N802 - pyqtgraph naming
-        ev.ignore()
 
 
 class _DataViewBox(pg.ViewBox):
@@ -186,14 +175,14 @@ class PlotView(pg.PlotWidget):
 
         # Training points filled, held-out (test) points hollow in their class's colour: the
         # same marker says the class, the fill says whether the model learns from it.
-        self._scatters: dict[int, _Markers] = {}
-        self._held_out_scatters: dict[int, _Markers] = {}
+        self._scatters: dict[int, PointCloud] = {}
+        self._held_out_scatters: dict[int, PointCloud] = {}
         for label in (0, 1):
-            filled = _Markers(
+            filled = PointCloud(
                 size=POINT_SIZE, symbol=style.CLASS_SYMBOLS[label],
                 pen=pg.mkPen("#222222", width=0.8), brush=pg.mkBrush(style.CLASS_COLORS[label]),
             )
-            hollow = _Markers(size=HELD_OUT_SIZE, symbol=style.CLASS_SYMBOLS[label],
+            hollow = PointCloud(size=HELD_OUT_SIZE, symbol=style.CLASS_SYMBOLS[label],
                               pen=pg.mkPen(style.CLASS_COLORS[label], width=2), brush=None)
             for scatter, group in ((filled, self._scatters), (hollow, self._held_out_scatters)):
                 scatter.setZValue(10 + label)
@@ -204,6 +193,7 @@ class PlotView(pg.PlotWidget):
                 self.addItem(scatter)
                 group[label] = scatter
         self._held_out = np.zeros(0, dtype=bool)
+        self._wrong_drawn_for: tuple | None = None  # (points, held-out mask, line) ringed
         # The legend's sample for held-out points of either class: a hollow neutral circle.
         # Clicking a legend sample hides its item; this one hides both hollow scatters.
         self._held_out_sample = pg.ScatterPlotItem(
@@ -211,11 +201,11 @@ class PlotView(pg.PlotWidget):
         self._held_out_sample.visibleChanged.connect(self._held_out_visibility)
         self._held_out_text = self.tr("held out (test)")
         self._held_out_listed = False
-        self._wrong = _Markers(size=16, symbol="o", brush=None,
+        self._wrong = PointCloud(size=16, symbol="o", brush=None,
                                pen=pg.mkPen(style.MISCLASSIFIED_COLOR, width=2))
         self._wrong.setZValue(20)
         self.addItem(self._wrong)
-        self._selection_marks = _Markers(size=SELECTION_SIZE, symbol="s", brush=None,
+        self._selection_marks = PointCloud(size=SELECTION_SIZE, symbol="s", brush=None,
                                          pen=pg.mkPen(SELECTION_COLOR, width=1.5))
         self._selection_marks.setZValue(25)
         self._selection_marks.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -482,9 +472,8 @@ class PlotView(pg.PlotWidget):
         """Select the points with these ids (those no longer there drop out) and draw them."""
         before = self.selected_count()
         self._selected = np.isin(self._ids, ids) if len(ids) else np.zeros(len(self._ids), bool)
-        self._selected_ids = self._ids[self._selected]
-        xy = self._xy[self._selected]
-        self._selection_marks.setData(x=xy[:, 0], y=xy[:, 1])
+        self._selected_ids = self._ids[self._selected] if len(ids) else self._ids[:0]
+        self._selection_marks.setData(pos=self._xy[self._selected] if len(ids) else self._xy[:0])
         count = len(self._selected_ids)
         if count or before:
             self.selectionChanged.emit(count)
@@ -612,13 +601,17 @@ class PlotView(pg.PlotWidget):
         if held_out is None or len(held_out) != len(snapshot.labels):
             held_out = np.zeros(len(snapshot.labels), dtype=bool)
         self._held_out = np.asarray(held_out, dtype=bool)
+        listed = bool(self._held_out.any())
         for label in (0, 1):
             of_class = snapshot.labels == label
+            # (np.compress: six times faster than a boolean index at 1,000,000 points)
+            if not listed:  # no test split: two gathers saved
+                self._scatters[label].setData(pos=np.compress(of_class, snapshot.xy, axis=0))
+                self._held_out_scatters[label].setData(pos=snapshot.xy[:0])
+                continue
             for scatter, chosen in ((self._scatters[label], of_class & ~self._held_out),
                                     (self._held_out_scatters[label], of_class & self._held_out)):
-                xy = snapshot.xy[chosen]
-                scatter.setData(x=xy[:, 0], y=xy[:, 1])
-        listed = bool(self._held_out.any())
+                scatter.setData(pos=np.compress(chosen, snapshot.xy, axis=0))
         if listed != self._held_out_listed:
             self._held_out_listed = listed
             if listed:
@@ -819,13 +812,21 @@ class PlotView(pg.PlotWidget):
         points are held out.
 
         Past MAX_RINGS the rings would cover the plot and cost a frame each to draw, so only
-        the count is shown."""
+        the count is shown. Nothing is done when neither the points nor the line changed
+        since last time: a re-evaluation after an edit reports the same line again, and at
+        1,000,000 points each pass costs milliseconds a user waits for."""
+        line = self._stats.line if self._stats is not None else None
+        drawn = self._wrong_drawn_for
+        if (drawn is not None and drawn[0] is self._xy and drawn[1] is self._held_out
+                and drawn[2] == line):
+            return
+        self._wrong_drawn_for = (self._xy, self._held_out, line)
         wrong = np.zeros(len(self._xy), dtype=bool)
         if self._stats is not None and len(self._xy):
             predicted = logit(self._stats.line, self._xy) > 0
             wrong = predicted != (self._labels == 1)
         ringed = self._xy[wrong] if np.count_nonzero(wrong) <= MAX_RINGS else self._xy[:0]
-        self._wrong.setData(x=ringed[:, 0], y=ringed[:, 1])
+        self._wrong.setData(pos=ringed)
         text = self.tr("misclassified by predict:")
         if self._held_out.any():
             held = self._held_out

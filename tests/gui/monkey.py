@@ -323,7 +323,7 @@ class Monkey:
     def _drawn(self) -> int:
         plot = self.plot
         scatters = list(plot._scatters.values()) + list(plot._held_out_scatters.values())
-        return sum(len(s.data) for s in scatters)
+        return sum(s.count() for s in scatters)
 
     # --- geometry ----------------------------------------------------------------------------
     def _tolerance(self) -> tuple[float, float]:

@@ -72,7 +72,7 @@ def test_spray_drag_adds_points_of_the_brush_class_near_the_path_in_one_undo_ste
     assert "Sprayed" in window.statusBar().currentMessage()
     undo(qtbot, window)  # the whole stroke is one step
     assert window.dataset.snapshot().xy.tolist() == before.xy.tolist()
-    qtbot.waitUntil(lambda: sum(len(s.data) for s in window.plot._scatters.values()) == 4)
+    qtbot.waitUntil(lambda: sum(s.count() for s in window.plot._scatters.values()) == 4)
 
 
 def test_right_drag_sprays_class_0_and_a_click_is_one_puff(qtbot, make_window):

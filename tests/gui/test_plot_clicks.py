@@ -35,7 +35,7 @@ def test_a_click_adds_a_point_where_clicked(qtbot, make_window, button, brush, l
     x, y, got = window.dataset.point(4)
     pixel = one_pixel(window)
     assert got == label and abs(x - where[0]) <= pixel and abs(y - where[1]) <= pixel
-    qtbot.waitUntil(lambda: sum(len(s.data) for s in window.plot._scatters.values()) == 5)
+    qtbot.waitUntil(lambda: sum(s.count() for s in window.plot._scatters.values()) == 5)
 
 
 def test_ctrl_click_on_a_point_removes_that_point(qtbot, make_window):
@@ -49,7 +49,7 @@ def test_erase_brush_on_a_point_removes_that_point(qtbot, make_window):
     window.set_brush(Brush.ERASE)
     click(qtbot, window, 0.0, 1.0)
     assert points(window) == [[0, 0], [1, 0], [1, 1]]
-    qtbot.waitUntil(lambda: sum(len(s.data) for s in window.plot._scatters.values()) == 3)
+    qtbot.waitUntil(lambda: sum(s.count() for s in window.plot._scatters.values()) == 3)
     click(qtbot, window, 0.0, 0.0)
     assert points(window) == [[1, 0], [1, 1]]
 
@@ -65,7 +65,7 @@ def test_erase_takes_the_point_nearest_in_pixels_on_stretched_axes(qtbot, make_w
     a = (500.0, 1.0 + 64 * py)
     b = (500.0 + 13 * px, 1.0)
     window.dataset.replace(np.array([a, b]), np.array([0, 1]))
-    qtbot.waitUntil(lambda: [len(s.data) for s in window.plot._scatters.values()] == [1, 1])
+    qtbot.waitUntil(lambda: [s.count() for s in window.plot._scatters.values()] == [1, 1])
     assert np.hypot(a[0] - 500, a[1] - 1) < np.hypot(b[0] - 500, b[1] - 1)  # A nearer in data
     window.set_brush(Brush.ERASE)
     click(qtbot, window, 500.0, 1.0)

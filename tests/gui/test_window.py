@@ -91,7 +91,7 @@ def test_points_added_while_training_are_shown_and_used(qtbot, make_window):
     click(qtbot, window, 1.5, 1.5)
     click(qtbot, window, -0.5, -0.5, Qt.MouseButton.RightButton)
     assert len(window.dataset) == 6
-    qtbot.waitUntil(lambda: sum(len(s.data) for s in window.plot._scatters.values()) == 6,
+    qtbot.waitUntil(lambda: sum(s.count() for s in window.plot._scatters.values()) == 6,
                     timeout=1000)
     qtbot.waitUntil(lambda: window.metrics.latest.n_train == 6, timeout=10_000)
     assert window.bridge.running  # training never stopped
