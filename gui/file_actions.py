@@ -11,15 +11,22 @@ error moot.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from PyQt6.QtCore import QObject, QStandardPaths, pyqtSignal
 from PyQt6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from core.csv_io import DataFileError
 from core.document import Document
+from gui.file_reader import FileReader
 from gui.status_bar import StatusLabels
 from resources import sample_paths
+
+# Files larger than this are read on a worker thread, with a progress bar (the window goes on
+# meanwhile); smaller ones (about 100,000 rows) are read at once, in well under a second.
+BACKGROUND_BYTES = 2_000_000
 
 
 def samples_folder() -> str:
@@ -53,6 +60,13 @@ class FileActions(QObject):
         self.last_folder: str | None = None
         # What "Save" in the unsaved-points question does (the window saves the session).
         self.save_points = self.save_file
+        self._reader = FileReader(self)
+        self._reader.progressed.connect(self._show_reading)
+        self._reader.finished.connect(self._read)
+        # The read under way: what to do once its points are in, and the undo position when
+        # it began (edits made meanwhile are not dropped without asking).
+        self._then: Callable[[], None] | None = None
+        self._position_at_start = 0
 
     # --- gestures --------------------------------------------------------------------------
     def ask_open_path(self) -> Path | None:
@@ -87,26 +101,85 @@ class FileActions(QObject):
         return str(Path(self.last_folder or documents_folder()) / name)
 
     # --- document operations ---------------------------------------------------------------
-    def load_file(self, path: Path) -> bool:
-        """Replace the points with a CSV file's; False (nothing changed) when the user keeps
-        the edited points or the file cannot be used (said through ``failed``)."""
+    def load_file(self, path: Path, then: Callable[[], None] | None = None) -> bool:
+        """Replace the points with a CSV file's, then call ``then``; False (nothing changed)
+        when the user keeps the edited points or the file cannot be used (said through
+        ``failed``). A big file is read on a worker thread (``BACKGROUND_BYTES``): True then
+        means the reading began; its points, or its error, come when it is done."""
         if not self.may_discard_points():
             return False
+        self.cancel_reading()
+        try:
+            big = Path(path).stat().st_size > BACKGROUND_BYTES
+        except OSError:
+            big = False  # the reading below says what is wrong with it
+        if big:
+            self._then = then
+            self._position_at_start = self._document.dataset.undo_position()
+            self._reader.read(Path(path))
+            self._show_reading(0.0)
+            return True
         try:
             self._document.load_file(path)
         except DataFileError as error:
             self.failed.emit(str(error))
             return False
+        self._file_loaded(Path(path), then)
+        return True
+
+    def reading(self) -> Path | None:
+        """The file being read on the worker, if one is."""
+        return self._reader.reading()
+
+    def cancel_reading(self) -> None:
+        """Stop reading a file (Cancel, or other points were chosen meanwhile)."""
+        if self._reader.reading() is not None:
+            self._reader.cancel()
+            self._status.hide_progress()
+            self._status.message(self.tr("Stopped reading the file; the points are as they "
+                                         "were"), 4000)
+
+    def close(self) -> None:
+        """Stop any reading and wait for its thread (the window is closing)."""
+        self._reader.close()
+
+    def _show_reading(self, fraction: float) -> None:
+        path = self._reader.reading()
+        if path is not None:
+            self._status.show_progress(self.tr("Reading {0}").format(path.name), fraction,
+                                       self.cancel_reading)
+
+    def _read(self, path: Path, points: tuple[np.ndarray, np.ndarray] | None,
+              error: str | None) -> None:
+        """A read on the worker ended: its points replace the document's (asking again if
+        the user edited the points while it read), or its error is said."""
+        self._status.hide_progress()
+        then, self._then = self._then, None
+        if error is not None or points is None:
+            self.failed.emit(error or self.tr("{0}: could not be read").format(path))
+            return
+        edited = self._document.dataset.undo_position() != self._position_at_start
+        if edited and not self.may_discard_points():
+            self._status.message(self.tr("Kept your edits; {0} was not opened").format(
+                path.name), 6000)
+            return
+        xy, labels = points
+        self._document.load(xy, labels, path=path)
+        self._file_loaded(path, then)
+
+    def _file_loaded(self, path: Path, then: Callable[[], None] | None) -> None:
         self._loaded(self.tr("Loaded {0}").format(path.name))
         self.last_folder = str(Path(path).resolve().parent)
         self.fileUsed.emit(path)
-        return True
+        if then is not None:
+            then()
 
     def load_preset(self, name: str, seed: int) -> bool:
         """Replace the points with a preset; False (nothing changed) when the user keeps
         the edited points."""
         if not self.may_discard_points():
             return False
+        self.cancel_reading()
         self._document.load_preset(name, seed)
         self._loaded(self.tr("Loaded the preset {0}").format(name))
         return True

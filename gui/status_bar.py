@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 
 from PyQt6.QtCore import QCoreApplication
-from PyQt6.QtWidgets import QLabel, QStatusBar
+from PyQt6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from core.dataset import DataSnapshot
 from core.trainer import TrainerState
@@ -76,6 +77,37 @@ class StatusLabels:
             label.setMinimumWidth(label.fontMetrics().horizontalAdvance(sample) + 8)
             bar.addPermanentWidget(label)
         self.show_state(TrainerState.IDLE)
+        # How far a big file is read, with a way to stop: shown only while reading.
+        self._progress = QProgressBar()
+        self._progress.setRange(0, 1000)
+        self._progress.setMaximumWidth(260)
+        self._cancel = QToolButton()
+        self._cancel.setText(_tr("Cancel"))
+        self._cancel.setToolTip(_tr("Stop reading the file; the points stay as they are"))
+        for widget in (self._progress, self._cancel):
+            bar.addWidget(widget)
+            widget.hide()
+        self._on_cancel: Callable[[], None] | None = None
+        self._cancel.clicked.connect(lambda: self._on_cancel() if self._on_cancel else None)
+
+    def show_progress(self, text: str, fraction: float,
+                      cancel: Callable[[], None] | None = None) -> None:
+        """A task under way (reading a file): ``text`` and how far it got (0..1), and a
+        Cancel button calling ``cancel``."""
+        self._progress.setFormat(text + " %p%")
+        self._progress.setValue(round(1000 * max(0.0, min(1.0, fraction))))
+        self._on_cancel = cancel
+        self._cancel.setVisible(cancel is not None)
+        self._progress.show()
+
+    def hide_progress(self) -> None:
+        self._progress.hide()
+        self._cancel.hide()
+        self._on_cancel = None
+
+    def progress_shown(self) -> str | None:
+        """The progress bar's text while it is shown (None otherwise)."""
+        return None if self._progress.isHidden() else self._progress.text()
 
     def show_points(self, snapshot: DataSnapshot) -> None:
         self._points.setText(_tr("class 0: {0}   class 1: {1}").format(

@@ -61,5 +61,6 @@ def make_window(qtbot, answers):
     for window in windows:
         window.close()
     # Every thread a window starts ends with it: the trainer and each panel's worker.
-    owned = ("trainer", "reference", "coach-reference", "landscape", "lr-finder", "recovery")
+    owned = ("trainer", "reference", "coach-reference", "landscape", "lr-finder", "recovery",
+             "file-reader")
     assert not [t.name for t in threading.enumerate() if t.name in owned]
