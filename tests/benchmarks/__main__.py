@@ -7,6 +7,8 @@ import json
 import sys
 
 from tests.benchmarks import (
+    bench_bigdata,
+    bench_compile,
     bench_engine,
     bench_gui,
     bench_lr_finder,
@@ -25,6 +27,8 @@ BENCHMARKS = {
     "pace": bench_pace.main,
     "lr_finder": bench_lr_finder.main,
     "session": bench_session.main,
+    "compile": bench_compile.main,
+    "bigdata": bench_bigdata.main,
 }
 LONG = {"soak": bench_soak.main}  # minutes long: run by name (make soak), not by make bench
 

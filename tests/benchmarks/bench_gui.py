@@ -20,14 +20,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SECONDS = 10.0
 
 
-def ready_window(app, dataset, config, pace):
+def ready_window(app, dataset, config, pace, recovery_folder=None):
     """The real window on ``dataset``, shown, with TensorFlow loaded and the loop compiled
     (benchmarks measure training, not start-up: bench_startup times that), and the list the
     latest epoch of every report is appended to."""
     from core.document import Document
     from gui.main_window import MainWindow
 
-    window = MainWindow(Document(dataset), config, pace=pace)
+    window = MainWindow(Document(dataset), config, pace=pace, recovery_folder=recovery_folder)
     window.show()
     reports: list[int] = []
     window.bridge.epochsReady.connect(lambda batches: reports.append(int(batches[-1].epoch[-1])))
