@@ -28,6 +28,9 @@ from core.record import MEASURED_FIELDS, EpochBatch
 # that (it counts functions, not shapes) is noise here. Real retraces are counted in tests.
 tf.get_logger().setLevel("ERROR")
 
+_ZERO = tf.constant(0.0)
+_NO_BUDGET = 2**31 - 1  # batches per call when the caller sets no limit
+
 
 def _use_one_core() -> None:
     """Run TensorFlow's ops on one thread. The graphs here are chains of tiny ops, which gain
@@ -113,6 +116,12 @@ def _pad(values: tf.Tensor, rows: int) -> tf.Tensor:
     return tf.pad(values, [[0, rows - int(values.shape[0])], [0, 0]])
 
 
+def _same_run(a: tuple, b: tuple) -> bool:
+    """Whether two (data, batch size, epoch, seed, shuffle) keys name the same run: the data
+    by identity (tensors do not compare as a whole with ==)."""
+    return a[0] is b[0] and a[1:] == b[1:]
+
+
 def epoch_orders(n: int, seed: int, start_epoch: int, epochs: int) -> np.ndarray:
     """The shuffled order of the points for each epoch, shape (epochs, n).
 
@@ -171,6 +180,10 @@ class Engine:
         self._prepare(neuron.keras_model)
         self._function, self._evaluate = self._compile()
         self._padded: tuple | None = None  # (data, capacity, test capacity, arrays)
+        # An epoch a call ran out of steps in: (key it goes on for, next batch, loss sum,
+        # hits, state at its start); None when every epoch run was finished.
+        self._unfinished: tuple | None = None
+        self.last_steps = 0  # batches the last ``run`` ran (for sizing the next chunk)
         self._compiled: set[tuple[int, int, int]] = set()
 
     def tracing_count(self) -> int:
@@ -178,6 +191,8 @@ class Engine:
         return self._function.experimental_get_tracing_count()
 
     def set_learning_rate(self, learning_rate: float) -> None:
+        """A new rate applies from an epoch's start: an unfinished epoch starts again."""
+        self.discard_unfinished()
         self.neuron.keras_model.optimizer.learning_rate.assign(learning_rate)
 
     def needs_compiling(self, data: EngineData, batch_size: int) -> bool:
@@ -188,40 +203,77 @@ class Engine:
         """Compile for this data's capacity now (zero epochs change nothing), so the first
         real epoch does not wait for XLA and benchmarks time training alone."""
         if self.needs_compiling(data, batch_size):
+            self.discard_unfinished()  # (new points: that epoch no longer exists)
             self._call(data, 0, batch_size, 0, 0, shuffle=False)
 
     def run(
         self, data: EngineData, epochs: int, batch_size: int, start_epoch: int = 0,
-        seed: int = 0, shuffle: bool = True,
+        seed: int = 0, shuffle: bool = True, max_steps: int | None = None,
     ) -> EpochBatch:
         """Train ``epochs`` epochs (stopping early if the loss diverges) and report each, as
-        epochs ``start_epoch + 1`` onwards."""
+        epochs ``start_epoch + 1`` onwards.
+
+        ``max_steps``: run at most this many batches, so a call stays short when one epoch is
+        long (1,000,000 points at batch 1: a million steps). An epoch left unfinished reports
+        nothing; the next call with the same data, batch size, seed and ``start_epoch`` goes
+        on where it stopped, and the epoch then equals an unsliced one bit for bit. Anything
+        else first returns the weights to that epoch's start (``discard_unfinished``), so the
+        model always matches the epochs reported."""
         if data.n_train == 0:
             raise ValueError("no training points")
+        if self._unfinished is not None and not _same_run(
+                self._unfinished[0], (data, batch_size, start_epoch, seed, shuffle)):
+            self.discard_unfinished()
         parts: list[np.ndarray] = []
         diverged = False
         done = 0
-        while done < epochs and not diverged:
-            rows, diverged = self._call(data, epochs - done, batch_size, start_epoch + done,
-                                        seed, shuffle)
+        self.last_steps = 0
+        steps_left = max_steps
+        while done < epochs and not diverged and (steps_left is None or steps_left > 0):
+            rows, diverged, steps = self._call(data, epochs - done, batch_size,
+                                               start_epoch + done, seed, shuffle, steps_left)
             parts.append(rows)
             done += len(rows)
+            self.last_steps += steps
+            if steps_left is not None:
+                steps_left -= steps
+            if self._unfinished is not None:
+                break  # out of steps inside an epoch
+        if self._unfinished is not None:  # the next call goes on from the epoch after these
+            self._unfinished = ((data, batch_size, start_epoch + done, seed, shuffle),
+                                *self._unfinished[1:])
         rows = np.concatenate(parts) if parts else np.zeros((0, _WIDTH))
         epochs = np.arange(start_epoch + 1, start_epoch + 1 + len(rows))
         return self._batch(epochs, rows.astype(np.float64), data, diverged)
+
+    def has_unfinished_epoch(self) -> bool:
+        return self._unfinished is not None
+
+    def discard_unfinished(self) -> None:
+        """Put the weights (and optimizer state) back to the start of the unfinished epoch:
+        pausing, new points or settings, a question or a saved session all see the model as
+        of the last epoch reported. The epoch, run again, gives the same numbers."""
+        if self._unfinished is not None:
+            saved = self._unfinished[-1]
+            for variable, value in zip(self._state, saved):
+                variable.assign(value)
+            self._unfinished = None
 
     def snapshot(self, data: EngineData, epoch: int, diverged: bool = False) -> EpochBatch:
         """The model as it is now, without training, reported as ``epoch``: inference-mode
         figures on the current points, the weights and the line. Training-mode figures (and
         the training-mode line) are missing: no epoch ran."""
+        self.discard_unfinished()
         row = self._evaluate(data.x, data.y, data.x_test, data.y_test).numpy()
         return self._batch(np.array([epoch]), row[None, :].astype(np.float64), data, diverged,
                            trained=False)
 
     # --- internals -----------------------------------------------------------------------
     def _call(self, data: EngineData, epochs: int, batch_size: int, start_epoch: int,
-              seed: int, shuffle: bool) -> tuple[np.ndarray, bool]:
-        """One compiled call: at most as many epochs as its order table holds."""
+              seed: int, shuffle: bool, max_steps: int | None = None,
+              ) -> tuple[np.ndarray, bool, int]:
+        """One compiled call: at most as many epochs as its order table holds, and at most
+        ``max_steps`` batches; (rows of the finished epochs, diverged, batches run)."""
         n = data.n_train
         key = capacity, slots, test_capacity = self._shape_key(data, batch_size)
         self._compiled.add(key)
@@ -233,11 +285,24 @@ class Engine:
             orders[:epochs, :n] = epoch_orders(n, seed, start_epoch, epochs)
         else:
             orders[:epochs, :n] = np.arange(n, dtype=np.int32)
-        records, done, diverged = self._function(
+        if self._unfinished is not None:
+            _, first_batch, loss_sum, correct, saved = self._unfinished
+        else:
+            first_batch, loss_sum, correct = 0, _ZERO, _ZERO
+            saved = [v.value for v in self._state]  # unused: a new epoch saves its own
+        budget = _NO_BUDGET if max_steps is None else max(1, int(max_steps))
+        records, done, diverged, next_batch, loss_sum, correct, saved = self._function(
             x, y, x_test, y_test, tf.constant(n), tf.constant(data.n_test), tf.constant(orders),
-            tf.constant(epochs), tf.constant(batch_size), slots,
+            tf.constant(epochs), tf.constant(batch_size), slots, tf.constant(budget),
+            tf.constant(first_batch), loss_sum, correct, saved,
         )
-        return records.numpy()[: int(done)], bool(diverged)
+        next_batch = int(next_batch)
+        batches = -(-n // min(batch_size, n)) if n else 0
+        done = int(done)
+        steps = done * batches + next_batch - first_batch
+        self._unfinished = ((data, batch_size, start_epoch + done, seed, shuffle), next_batch,
+                            loss_sum, correct, saved) if next_batch else None
+        return records.numpy()[:done], bool(diverged), steps
 
     @staticmethod
     def _shape_key(data: EngineData, batch_size: int) -> tuple[int, int, int]:
@@ -270,6 +335,7 @@ class Engine:
         rate = learning_rate_variable(optimizer)
         optimizer_state = [v for v in optimizer.variables if v is not rate]  # live changes stay
         state = list(model.variables) + optimizer_state
+        self._state = state
 
         def forward(x, training, mask=None):
             """The Sequential's layers called one by one, so BatchNormalization can be told
@@ -321,25 +387,34 @@ class Engine:
                 for name, part in _LAYOUT.items()], axis=0)
 
         @tf.function(jit_compile=True)
-        def train_epochs(x, y, x_test, y_test, n, n_test, orders, epochs, batch, slots: int):
+        def train_epochs(x, y, x_test, y_test, n, n_test, orders, epochs, batch, slots: int,
+                         budget, first_batch, loss_sum, correct, saved):
             """XLA-compiled: every shape is static (padded to a capacity bucket), so the whole
-            loop over epochs and batches runs as native code with no per-op dispatch."""
+            loop over epochs and batches runs as native code with no per-op dispatch.
+
+            At most ``budget`` batches run. When it runs out inside an epoch, the call returns
+            how far that epoch got (its next batch, loss and hits so far, and the state it
+            started from, for the divergence check's rollback); passed back in as
+            ``first_batch``, ``loss_sum``, ``correct`` and ``saved``, the next call goes on
+            with the same arithmetic, so a sliced epoch equals a whole one bit for bit."""
             batches = (n + batch - 1) // batch
             records = tf.TensorArray(tf.float32, size=orders.shape[0], element_shape=[_WIDTH])
             diverged = tf.constant(False)
             positions = tf.range(slots)
             last_x = x[:slots]
             last_mask = tf.zeros([slots])
+            steps = tf.constant(0)
+            b = first_batch
             # ``while``, not ``for tf.range``: a for loop gets a maximum trip count that XLA
             # treats as a compile-time constant, recompiling for every epoch count and size.
             epoch = tf.constant(0)
             while epoch < epochs:
-                saved = [tf.identity(v.value) for v in state]
+                if b == 0:  # a new epoch (else the one a previous call began)
+                    saved = [tf.identity(v.value) for v in state]
+                    loss_sum = tf.constant(0.0)
+                    correct = tf.constant(0.0)
                 order = orders[epoch]
-                loss_sum = tf.constant(0.0)
-                correct = tf.constant(0.0)
-                b = tf.constant(0)
-                while b < batches:
+                while b < batches and steps < budget:
                     # gather, not slice: a slice starting at b * batch would make XLA treat
                     # the batch size as a compile-time constant and recompile for each value
                     rows = tf.gather(order, b * batch + positions)
@@ -357,6 +432,10 @@ class Engine:
                     correct += batch_correct
                     last_x, last_mask = xb, mask
                     b += 1
+                    steps += 1
+                if b < batches:
+                    break  # out of budget inside the epoch: the caller goes on later
+                b = tf.constant(0)
                 total = tf.cast(n, tf.float32)
                 loss = loss_sum / total
                 finite = tf.math.is_finite(loss)
@@ -370,7 +449,8 @@ class Engine:
                 records = records.write(epoch, record(loss, correct / total, x, y, n, x_test,
                                                       y_test, n_test, last_x, last_mask))
                 epoch += 1
-            return records.stack(), epoch, diverged  # a diverged epoch broke out unrecorded
+            # A diverged epoch broke out unrecorded; an epoch out of budget, unfinished.
+            return records.stack(), epoch, diverged, b, loss_sum, correct, saved
 
         @tf.function(input_signature=[
             tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None, 1], tf.float32),

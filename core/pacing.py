@@ -23,7 +23,16 @@ class ChunkSizer:
             return 1
         return int(np.clip(self._frame_seconds / self._seconds_per_epoch, 1, MAX_CHUNK_EPOCHS))
 
-    def observe(self, epochs: int, seconds: float) -> None:
+    def steps(self, steps_per_epoch: int) -> int | None:
+        """Batches per chunk when one epoch takes longer than a frame (None: whole epochs).
+        1,000,000 points at batch 1 is a million steps an epoch, 0.1-0.2 s: a pause waited
+        for it; cut into frames, a chunk ends (and a pause lands) within one."""
+        if self._seconds_per_epoch is None or self._seconds_per_epoch <= self._frame_seconds:
+            return None
+        return max(1, int(steps_per_epoch * self._frame_seconds / self._seconds_per_epoch))
+
+    def observe(self, epochs: float, seconds: float) -> None:
+        """``epochs`` ran in ``seconds``; a fraction when the chunk ended inside an epoch."""
         if epochs:
             rate = seconds / epochs
             old = self._seconds_per_epoch

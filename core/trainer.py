@@ -402,6 +402,8 @@ class Trainer:
             self._apply(orders, session, run)
             self._answer_questions(session)
             if not (orders.running or orders.step):
+                if session.engine is not None:
+                    session.engine.discard_unfinished()  # paused: the model as reported
                 self._publish(TrainerState.PAUSED)
                 continue
             if session.n_train == 0:
@@ -480,6 +482,8 @@ class Trainer:
         """Answer what was asked of the model (``ask``), now that the orders are applied."""
         with self._cond:
             questions, self._questions = self._questions, []
+        if questions and session.engine is not None:
+            session.engine.discard_unfinished()  # answers speak of the epoch reported
         for question, future in questions:
             if not future.set_running_or_notify_cancel():
                 continue
@@ -517,10 +521,14 @@ class Trainer:
         # below (which sizes the next one) is training alone.
         self._compile_if_needed(session, config)
         self._publish(TrainerState.TRAINING)
+        n = session.n_train
+        steps_per_epoch = -(-n // min(config.batch_size, n))
+        max_steps = None if orders.step else self._sizer.steps(steps_per_epoch)
         began = time.perf_counter()
         batch = session.engine.run(session.data, epochs, config.batch_size,
-                                   start_epoch=self.epoch, seed=config.seed)
-        self._sizer.observe(len(batch), time.perf_counter() - began)
+                                   start_epoch=self.epoch, seed=config.seed, max_steps=max_steps)
+        self._sizer.observe(session.engine.last_steps / steps_per_epoch,
+                            time.perf_counter() - began)
         self._clock.ran(len(batch))
         if len(batch):
             self.epoch = int(batch.epoch[-1])

@@ -57,7 +57,10 @@ class TrainingSession:
         start every time: a run repeats)."""
         neuron = self._build_model(config)
         structure = config.model_structure()
+        if self.engine is not None:
+            self.engine.discard_unfinished()
         if structure in self._engines:
+            self._engines[structure].discard_unfinished()
             self._engines[structure].neuron.take_state_of(neuron)
         else:
             self._engines[structure] = self._engine_class(neuron)

@@ -110,6 +110,9 @@ class _FakeEngine:
         type(self).built += 1
         self.neuron = neuron
 
+    def discard_unfinished(self) -> None:
+        """(No epoch runs here, so none is ever unfinished.)"""
+
 
 class _FakeData:
     n_train = 0

@@ -337,3 +337,78 @@ def test_ask_answers_with_the_live_model_between_epochs_even_at_a_slow_pace(make
     trainer.stop()
     with pytest.raises(concurrent.futures.CancelledError):
         trainer.ask(lambda neuron: 1).result(timeout=1)
+
+
+def _run_to_limit(dataset, frame_seconds, **config):
+    recorder = Recorder()
+    trainer = Trainer(dataset, TrainConfig(**config), recorder.on_epochs,
+                      frame_seconds=frame_seconds)
+    try:
+        trainer.prepare()
+        assert trainer.wait_until_settled(60)
+        trainer.start()
+        assert trainer.wait_until_settled(120)
+        state = trainer.capture().result(30)
+    finally:
+        trainer.stop()
+    return recorder, state
+
+
+def test_epochs_cut_into_frames_give_the_same_run(monkeypatch):
+    """When one epoch is longer than a frame (here: a frame of 20 microseconds) the trainer
+    runs it in slices, so a pause lands within a frame; the run is the same run."""
+    from core.engine import Engine
+
+    real_run = Engine.run
+    cut: list[int] = []  # chunks that ended inside an epoch
+
+    def watched(self, *args, **kwargs):
+        batch = real_run(self, *args, **kwargs)
+        if self.has_unfinished_epoch():
+            cut.append(len(batch))
+        return batch
+
+    monkeypatch.setattr(Engine, "run", watched)
+    rng = np.random.default_rng(4)
+    xy = rng.normal(size=(400, 2))
+    labels = (xy[:, 0] > 0.2).astype(int)
+    config = dict(learning_rate=0.05, batch_size=1, epochs=4)
+    whole, whole_state = _run_to_limit(Dataset(xy, labels), 1 / 30, **config)
+    assert not cut
+    sliced, sliced_state = _run_to_limit(Dataset(xy, labels), 2e-5, **config)
+    assert len(cut) > 3  # it did run epochs in pieces
+    assert sliced.epochs()[-4:] == [1, 2, 3, 4]
+    for name in ("loss", "w", "b"):
+        assert np.array_equal(np.concatenate([b.columns[name] for b in sliced.batches]),
+                              np.concatenate([b.columns[name] for b in whole.batches]),
+                              equal_nan=True), name  # (epoch 0 has no training loss)
+    assert sliced_state.epoch == whole_state.epoch == 4
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in
+               zip(sliced_state.variables, whole_state.variables))
+
+
+def test_a_pause_inside_an_epoch_leaves_the_model_of_the_epoch_reported():
+    rng = np.random.default_rng(5)
+    xy = rng.normal(size=(3000, 2))
+    dataset = Dataset(xy, (xy[:, 1] > 0).astype(int))
+    recorder = Recorder()
+    trainer = Trainer(dataset, TrainConfig(learning_rate=0.05, batch_size=1), recorder.on_epochs,
+                      frame_seconds=2e-4)
+    try:
+        trainer.prepare()
+        assert trainer.wait_until_settled(60)
+        trainer.start()
+        reported = threading.Event()
+        while not reported.wait(0.01):
+            if any(e >= 2 for e in recorder.epochs()):
+                reported.set()
+        trainer.pause()
+        assert trainer.wait_until_settled(60)
+        state = trainer.capture().result(30)
+    finally:
+        trainer.stop()
+    last = recorder.last
+    assert state.epoch == last.epoch
+    kernel = dict(state.variables)[next(n for n, _ in state.variables if "kernel" in n)]
+    assert np.array_equal(kernel.reshape(-1).astype(np.float32),
+                          np.asarray(last.w, dtype=np.float32).reshape(-1))
