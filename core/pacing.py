@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 MAX_CHUNK_EPOCHS = 5000
+# Batches in the first chunk of a long epoch, before its cost is known (after a new batch size):
+# a few milliseconds at 0.1-0.2 microseconds a step, so even the first chunk ends within a frame.
+FIRST_CHUNK_STEPS = 50_000
 
 
 class ChunkSizer:
@@ -27,7 +30,9 @@ class ChunkSizer:
         """Batches per chunk when one epoch takes longer than a frame (None: whole epochs).
         1,000,000 points at batch 1 is a million steps an epoch, 0.1-0.2 s: a pause waited
         for it; cut into frames, a chunk ends (and a pause lands) within one."""
-        if self._seconds_per_epoch is None or self._seconds_per_epoch <= self._frame_seconds:
+        if self._seconds_per_epoch is None:
+            return FIRST_CHUNK_STEPS if steps_per_epoch > FIRST_CHUNK_STEPS else None
+        if self._seconds_per_epoch <= self._frame_seconds:
             return None
         return max(1, int(steps_per_epoch * self._frame_seconds / self._seconds_per_epoch))
 

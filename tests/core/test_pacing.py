@@ -1,4 +1,5 @@
-"""The pace clock, on a fake clock: epochs come when due, never early, never in a burst."""
+"""The pace clock, on a fake clock: epochs come when due, never early, never in a burst; and
+the chunk sizer, which keeps each chunk of training within a frame."""
 
 import pytest
 
@@ -66,3 +67,17 @@ def test_the_steps_run_from_slow_to_the_engines_speed():
     paced = [p for p in PACES if p is not None]
     assert paced == sorted(paced) and paced[0] == 1 and PACES[-1] is None
     assert DEFAULT_PACE in PACES and 60 in PACES  # one epoch per frame, as in the Playground
+
+
+def test_an_epoch_longer_than_a_frame_is_cut_into_frames():
+    from core.pacing import FIRST_CHUNK_STEPS, ChunkSizer
+
+    sizer = ChunkSizer(frame_seconds=0.02)
+    assert sizer.steps(1_000_000) == FIRST_CHUNK_STEPS  # cost unknown: a short first chunk
+    assert sizer.steps(100) is None  # a short epoch runs whole
+    sizer.observe(0.1, 0.02)  # a tenth of an epoch took a frame: an epoch takes 0.2 s
+    assert sizer.steps(1_000_000) == 100_000 and sizer.epochs() == 1
+    sizer.forget()  # another batch size: unknown again
+    assert sizer.steps(1_000_000) == FIRST_CHUNK_STEPS
+    sizer.observe(10, 0.01)  # epochs of a millisecond: whole epochs, many a chunk
+    assert sizer.steps(1_000_000) is None and sizer.epochs() == 20
