@@ -64,13 +64,18 @@ def fast(monkeypatch):
 
 @pytest.fixture
 def launch(qtbot, answers):
-    """The window as ``python main.py`` opens it, with recovery in ``folder``."""
+    """The window as ``python main.py`` opens it, with recovery in ``folder``, once its model
+    is built and compiled: a copy waits for the training thread's capture, which comes
+    between chunks, not during a compilation that takes seconds on a busy machine (the
+    tests' few-second waits are for the copy, not for TensorFlow's start)."""
     windows = []
 
     def make(folder: Path):
         window = open_window(parse([]), recovery_folder=folder)
         qtbot.addWidget(window)
         windows.append(window)
+        qtbot.waitUntil(lambda: window.bridge.trainer.state.value in ("paused", "waiting"),
+                        timeout=120_000)
         return window
 
     yield make
