@@ -264,7 +264,14 @@ class Engine:
         figures on the current points, the weights and the line. Training-mode figures (and
         the training-mode line) are missing: no epoch ran."""
         self.discard_unfinished()
-        row = self._evaluate(data.x, data.y, data.x_test, data.y_test).numpy()
+        # Padded to the capacity buckets and masked, as in the compiled loop: TensorFlow's
+        # oneDNN kernels cache a primitive per input shape (up to 1,024 per thread, ~55 KB
+        # each, never released), so evaluating on every point count as it was grew memory
+        # by ~55 KB a click until the cache held ~57 MB (issue 12, item 3).
+        x, y, x_test, y_test = self._padded_arrays(data, _bucket(data.n_train),
+                                                   _bucket(data.n_test))
+        row = self._evaluate(x, y, x_test, y_test, tf.constant(data.n_train),
+                             tf.constant(data.n_test)).numpy()
         return self._batch(np.array([epoch]), row[None, :].astype(np.float64), data, diverged,
                            trained=False)
 
@@ -454,12 +461,14 @@ class Engine:
 
         @tf.function(input_signature=[
             tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None, 1], tf.float32),
-            tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None, 1], tf.float32)])
-        def evaluate_now(x, y, x_test, y_test):
-            """The record's row for the weights as they are (no epoch, so no fit figures)."""
+            tf.TensorSpec([None, 2], tf.float32), tf.TensorSpec([None, 1], tf.float32),
+            tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.int32)])
+        def evaluate_now(x, y, x_test, y_test, n, n_test):
+            """The record's row for the weights as they are (no epoch, so no fit figures), on
+            the first ``n`` and ``n_test`` rows of the padded points."""
             nan = tf.constant(np.nan, tf.float32)
-            return record(nan, nan, x, y, tf.shape(x)[0], x_test, y_test, tf.shape(x_test)[0],
-                          last_x=None, last_mask=None)
+            return record(nan, nan, x, y, n, x_test, y_test, n_test, last_x=None,
+                          last_mask=None)
 
         return train_epochs, evaluate_now
 

@@ -173,7 +173,7 @@ def make_optimizer(name: str, learning_rate: float) -> keras.optimizers.Optimize
         "rmsprop": keras.optimizers.RMSprop,
         "adagrad": keras.optimizers.Adagrad,
     }
-    return classes[name](learning_rate=learning_rate)
+    return classes[name](learning_rate=learning_rate, name=name)
 
 
 def _kernel_initializer(config: TrainConfig) -> keras.initializers.Initializer:
@@ -186,22 +186,26 @@ def _kernel_initializer(config: TrainConfig) -> keras.initializers.Initializer:
 def build_model(config: TrainConfig) -> NeuronModel:
     """Build and compile the model; the config's seed (or its start weights) fixes the initial
     weights, so a run is reproducible from its settings alone."""
+    # Fixed names, not Keras's numbered ones ("dense_17"): TensorFlow caches an eager kernel
+    # for each distinct variable name it creates a variable under, ~35 KB that is never
+    # released, so every Reset (a model built from the seed) kept ~280 KB (issue 12, item 3).
     layers: list[keras.layers.Layer] = [keras.Input(shape=(2,))]
     normalization = batchnorm = None
     if config.normalize:
-        normalization = LiveNormalization(axis=-1)
+        normalization = LiveNormalization(axis=-1, name="normalization")
         layers.append(normalization)
     if config.batchnorm:
-        batchnorm = keras.layers.BatchNormalization()
+        batchnorm = keras.layers.BatchNormalization(name="batch_normalization")
         layers.append(batchnorm)
     dense = keras.layers.Dense(
         1,
         activation="sigmoid",
         kernel_initializer=_kernel_initializer(config),
         kernel_regularizer=LiveL2(config.l2),  # always one: L2 = 0 compiles the same loop
+        name="dense",
     )
     layers.append(dense)
-    model = keras.Sequential(layers)
+    model = keras.Sequential(layers, name="neuron")
     model.compile(
         optimizer=make_optimizer(config.optimizer, config.learning_rate),
         loss="binary_crossentropy",
