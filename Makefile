@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test soak lint bench clean
+.PHONY: install run test soak lint bench translations clean
 
 install: $(STAMP)
 
@@ -31,6 +31,11 @@ soak: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# Re-extract every text marked for translation, bring each language's catalogue up to date and
+# compile it (resources/translations; see tools/translations.py for adding a language).
+translations: $(STAMP)
+	$(BIN)/python -m tools.translations
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks

@@ -14,21 +14,40 @@ INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl+C
 
 def main(argv: list[str] | None = None) -> int:
     """The exit status; a Ctrl+C anywhere (while modules load, say) is one line and 130."""
+    from core import i18n
+
+    argv = sys.argv[1:] if argv is None else argv
+    # Chosen before anything is said, --help and argparse's own errors included: --lang,
+    # else the system's locale (the window may still take the one chosen in its menu).
+    i18n.set_language(_lang_argument(argv) or i18n.system_language())
     try:
         return _main(argv)
     except KeyboardInterrupt:
-        print("neuron-lab: interrupted", file=sys.stderr)
+        print(i18n._("neuron-lab: interrupted"), file=sys.stderr)
         return INTERRUPTED
 
 
-def _main(argv: list[str] | None = None) -> int:
-    from core.cli import UsageError, parse
+def _lang_argument(argv: list[str]) -> str | None:
+    """The value of ``--lang`` (``--lang zh_CN`` or ``--lang=zh_CN``), if given; parse()
+    checks it properly."""
+    for index, word in enumerate(argv):
+        if word == "--":
+            break
+        if word.startswith("--lang="):
+            return word.split("=", 1)[1]
+        if word == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+    return None
 
-    argv = sys.argv[1:] if argv is None else argv
+
+def _main(argv: list[str]) -> int:
+    from core.cli import UsageError, parse
+    from core.i18n import _
+
     try:
         options = parse(argv)
     except UsageError as error:
-        print(f"neuron-lab: error: {error}", file=sys.stderr)
+        print(_("neuron-lab: error: {message}").format(message=error), file=sys.stderr)
         return 2
     if options.find_lr:
         from core.lr_finder_cli import run_finder

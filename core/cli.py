@@ -24,6 +24,7 @@ from core.config import (
     TrainConfig,
 )
 from core.csv_io import DataFileError, load_csv
+from core.i18n import LANGUAGES, _, supported
 from core.presets import DEFAULT_PRESET, PRESETS, make_preset
 from core.scenarios import SCENARIOS
 from core.session import SUFFIX as SESSION_SUFFIX
@@ -61,6 +62,7 @@ class Options:
     reset_settings: bool = False  # --reset-settings: forget what the window remembered, exit
     session: Session | None = None  # --session FILE: go on from a saved session
     save_session: Path | None = None  # --save-session OUT.neuronlab (headless, after training)
+    lang: str | None = None  # --lang: the interface's language for this run (core.i18n)
 
     @property
     def ids(self) -> np.ndarray | None:
@@ -71,82 +73,98 @@ class Options:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="neuron-lab",
-        description="Watch one sigmoid neuron learn. Without --headless, opens the window.",
+        description=_("Watch one sigmoid neuron learn. Without --headless, opens the window."),
     )
     parser.add_argument("file", nargs="?", type=Path, metavar="FILE",
-                        help=f"a data file to open (the same as --data FILE), or a session "
-                             f"(*{SESSION_SUFFIX}, the same as --session FILE)")
-    parser.add_argument("--headless", action="store_true", help="train without a window")
+                        help=_("a data file to open (the same as --data FILE), or a session "
+                               "(*{suffix}, the same as --session FILE)").format(
+                                   suffix=SESSION_SUFFIX))
+    parser.add_argument("--headless", action="store_true", help=_("train without a window"))
     parser.add_argument("--scenario", choices=list(SCENARIOS), metavar="NAME",
-                        help="run what the window's scenario button runs: its points (if it "
-                             "has its own) and its settings on top of the other options; "
-                             f"one of {', '.join(SCENARIOS)}")
+                        help=_("run what the window's scenario button runs: its points (if it "
+                               "has its own) and its settings on top of the other options; "
+                               "one of {names}").format(names=", ".join(SCENARIOS)))
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--preset", choices=list(PRESETS),
-                        help=f"data set (default {DEFAULT_PRESET})")
+                        help=_("data set (default {preset})").format(preset=DEFAULT_PRESET))
     source.add_argument("--data", type=Path, metavar="FILE.csv",
-                        help="points from a text table: x, y, label (0 or 1); comma, "
-                             "semicolon, tab or space separated, header or none, numpy.savetxt "
-                             "and pandas to_csv files read as they are")
+                        help=_("points from a text table: x, y, label (0 or 1); comma, "
+                               "semicolon, tab or space separated, header or none, "
+                               "numpy.savetxt and pandas to_csv files read as they are"))
     source.add_argument("--session", type=Path, metavar=f"FILE{SESSION_SUFFIX}",
-                        help="go on from a saved session: its points, settings, weights, "
-                             "optimizer state and history; headless, --epochs N trains N "
-                             "epochs more")
-    parser.add_argument("--epochs", type=int, help="epoch limit (headless default "
-                        f"{HEADLESS_DEFAULT_EPOCHS}; window default {_DEFAULTS.epochs} = until "
-                        "paused; overrides a scenario's)")
+                        help=_("go on from a saved session: its points, settings, weights, "
+                               "optimizer state and history; headless, --epochs N trains N "
+                               "epochs more"))
+    parser.add_argument("--epochs", type=int,
+                        help=_("epoch limit (headless default {headless}; window default "
+                               "{window} = until paused; overrides a scenario's)").format(
+                                   headless=HEADLESS_DEFAULT_EPOCHS, window=_DEFAULTS.epochs))
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default=_DEFAULTS.optimizer,
-                        help="default %(default)s")
+                        help=_("default %(default)s"))
     parser.add_argument("--lr", type=float,
-                        help="learning rate (default: Keras's for the optimizer)")
+                        help=_("learning rate (default: Keras's for the optimizer)"))
     parser.add_argument("--batch-size", type=int, default=_DEFAULTS.batch_size,
-                        help="default %(default)s")
-    parser.add_argument("--batchnorm", action="store_true", help="BatchNormalization before Dense")
+                        help=_("default %(default)s"))
+    parser.add_argument("--batchnorm", action="store_true",
+                        help=_("BatchNormalization before Dense"))
     parser.add_argument("--normalize", action="store_true",
-                        help="Normalization adapted to the data")
+                        help=_("Normalization adapted to the data"))
     parser.add_argument("--l2", type=float, default=_DEFAULTS.l2,
-                        help="L2 factor on the kernel (default %(default)s)")
+                        help=_("L2 factor on the kernel (default %(default)s)"))
     parser.add_argument("--seed", type=int, default=_DEFAULTS.seed,
-                        help="default %(default)s; a question scenario brings its own, as its "
-                             "button does")
+                        help=_("default %(default)s; a question scenario brings its own, as "
+                               "its button does"))
     parser.add_argument("--test-split", type=float, default=_DEFAULTS.test_split,
-                        help="held-out fraction (default %(default)s)")
+                        help=_("held-out fraction (default %(default)s)"))
     parser.add_argument("--start-weights", type=_weight_pair, metavar="W1,W2",
-                        help="start the Dense kernel here instead of the seed's draw (the "
-                             "bias starts at 0; write --start-weights=-1,2 when W1 is "
-                             "negative); a question scenario resets it")
-    parser.add_argument("--json", type=Path, metavar="OUT", help="headless: write all figures")
+                        help=_("start the Dense kernel here instead of the seed's draw (the "
+                               "bias starts at 0; write --start-weights=-1,2 when W1 is "
+                               "negative); a question scenario resets it"))
+    parser.add_argument("--json", type=Path, metavar="OUT", help=_("headless: write all figures"))
     parser.add_argument("--screenshot", type=Path, metavar="OUT.png",
-                        help="render the window offscreen after training and save it")
-    parser.add_argument("--quiet", action="store_true", help="headless: no per-epoch lines")
+                        help=_("render the window offscreen after training and save it"))
+    parser.add_argument("--quiet", action="store_true", help=_("headless: no per-epoch lines"))
     parser.add_argument("--export-model", type=Path, metavar="OUT.keras",
-                        help="headless: save the trained model for plain Keras "
-                             "(keras.models.load_model)")
+                        help=_("headless: save the trained model for plain Keras "
+                               "(keras.models.load_model)"))
     parser.add_argument("--export-script", type=Path, metavar="OUT.py",
-                        help="headless: write a plain Keras script that rebuilds and trains "
-                             "this model on these points")
+                        help=_("headless: write a plain Keras script that rebuilds and trains "
+                               "this model on these points"))
     parser.add_argument("--export-history", type=Path, metavar="OUT.csv",
-                        help="headless: write the training history, one row per epoch")
+                        help=_("headless: write the training history, one row per epoch"))
     parser.add_argument("--save-session", type=Path, metavar=f"OUT{SESSION_SUFFIX}",
-                        help="headless: save the whole session after training, to go on "
-                             "from it later (--session, or File → Open in the window)")
+                        help=_("headless: save the whole session after training, to go on "
+                               "from it later (--session, or File → Open in the window)"))
     parser.add_argument("--reset-settings", action="store_true",
-                        help="forget what the window remembers (size, splitter, last folder, "
-                             "pace, brush, recent files, the welcome) and exit")
+                        help=_("forget what the window remembers (size, splitter, last "
+                               "folder, pace, brush, recent files, the welcome) and exit"))
     parser.add_argument("--find-lr", action="store_true",
-                        help="headless: instead of training, sweep the learning rate "
-                             "exponentially on the initial model (the LR range test), print "
-                             "the suggested rate and exit (status 0; 1 when no rate can be "
-                             "suggested); --json OUT writes the sweep")
+                        help=_("headless: instead of training, sweep the learning rate "
+                               "exponentially on the initial model (the LR range test), print "
+                               "the suggested rate and exit (status 0; 1 when no rate can be "
+                               "suggested); --json OUT writes the sweep"))
+    parser.add_argument("--lang", type=_language, metavar="LANG",
+                        help=_("the interface's language: {languages} (default: the one chosen "
+                               "in View > Language, else the system's)").format(
+                                   languages=", ".join(LANGUAGES)))
     return parser
+
+
+def _language(code: str) -> str:
+    """--lang's value as a language there is a catalogue for (zh, zh_CN.UTF-8: zh_CN)."""
+    found = supported(code)
+    if found is None:
+        raise argparse.ArgumentTypeError(_("no {code} translation; one of {languages}").format(
+            code=code, languages=", ".join(LANGUAGES)))
+    return found
 
 
 def parse(argv: list[str]) -> Options:
     args = build_parser().parse_args(argv)
     if args.file is not None:
         if args.data is not None or args.preset is not None or args.session is not None:
-            raise UsageError(f"{args.file}: give the points once (a FILE, --data, --preset "
-                             "or --session)")
+            raise UsageError(_("{file}: give the points once (a FILE, --data, --preset "
+                               "or --session)").format(file=args.file))
         if args.file.suffix.lower() == SESSION_SUFFIX:
             args.session = args.file
         else:
@@ -154,39 +172,41 @@ def parse(argv: list[str]) -> Options:
     headless = args.headless
     trains_alone = headless or args.screenshot is not None  # no one there to press Pause
     if args.json and not headless:
-        raise UsageError("--json needs --headless")
+        raise UsageError(_("--json needs --headless"))
     if args.reset_settings and (headless or args.screenshot is not None or args.find_lr):
-        raise UsageError("--reset-settings is for the window's settings; give it alone")
+        raise UsageError(_("--reset-settings is for the window's settings; give it alone"))
     exports = (args.export_model, args.export_script, args.export_history)
     if any(out is not None for out in (*exports, args.save_session)) and (
             not headless or args.find_lr):
-        raise UsageError("--export-model, --export-script, --export-history and "
-                         "--save-session need --headless training (the window has them in "
-                         "its File menu)")
+        raise UsageError(_("--export-model, --export-script, --export-history and "
+                           "--save-session need --headless training (the window has them in "
+                           "its File menu)"))
     if args.export_model is not None and args.export_model.suffix != ".keras":
-        raise UsageError(f"{args.export_model}: a Keras model file must end in .keras")
+        raise UsageError(_("{file}: a Keras model file must end in .keras").format(
+            file=args.export_model))
     if args.session is not None:
         return _with_session(args)
     if args.find_lr and not headless:
-        raise UsageError("--find-lr needs --headless (the window has a Rate finder tab)")
+        raise UsageError(_("--find-lr needs --headless (the window has a Rate finder tab)"))
     if args.find_lr and args.screenshot is not None:
-        raise UsageError("--find-lr does not train, so there is nothing to screenshot")
+        raise UsageError(_("--find-lr does not train, so there is nothing to screenshot"))
     config = _config(args, trains_alone)
     scenario = SCENARIOS[args.scenario] if args.scenario else None
     if scenario is not None:
         if scenario.preset is not None and (args.preset or args.data):
             given = "--preset" if args.preset else "--data"
-            raise UsageError(f"--scenario {scenario.name} brings its own points "
-                             f"({scenario.preset}); drop {given}")
+            raise UsageError(_("--scenario {name} brings its own points ({preset}); drop "
+                               "{flag}").format(name=scenario.name, preset=scenario.preset,
+                                                flag=given))
         # Exactly what the window's button does, except that an explicit --epochs wins.
         config = _checked(lambda: scenario.config_from(config))
         if args.epochs is not None:
             config = config.with_changes(epochs=args.epochs)
         elif trains_alone and config.epochs == 0 and not args.find_lr:
-            raise UsageError(f"--scenario {scenario.name} trains until paused; give --epochs N "
-                             "for a headless run")
+            raise UsageError(_("--scenario {name} trains until paused; give --epochs N for a "
+                               "headless run").format(name=scenario.name))
     if trains_alone and config.epochs < 1 and not args.find_lr:  # the finder does not train
-        raise UsageError("--epochs must be at least 1 for a headless run")
+        raise UsageError(_("--epochs must be at least 1 for a headless run"))
     if args.data is not None:
         try:
             xy, labels = load_csv(args.data)
@@ -194,7 +214,8 @@ def parse(argv: list[str]) -> Options:
             raise UsageError(str(error)) from None
         source, path = str(args.data), args.data
         if headless and len(labels) == 0:  # the window can start empty; a run cannot
-            raise UsageError(f"{args.data}: no points to train on (only a header)")
+            raise UsageError(_("{file}: no points to train on (only a header)").format(
+                file=args.data))
     else:
         preset = scenario.preset if scenario and scenario.preset else args.preset
         source, path = preset or DEFAULT_PRESET, None
@@ -202,7 +223,8 @@ def parse(argv: list[str]) -> Options:
     _check_outputs(args)
     return Options(config, xy, labels, source, path, headless, args.json, args.screenshot,
                    args.quiet, scenario.name if scenario else None, args.find_lr,
-                   *exports, reset_settings=args.reset_settings, save_session=args.save_session)
+                   *exports, reset_settings=args.reset_settings, save_session=args.save_session,
+                   lang=args.lang)
 
 
 # The flags a session's own settings replace: given with --session they would be ignored.
@@ -217,8 +239,9 @@ def _with_session(args: argparse.Namespace) -> Options:
     for name in _SESSION_SETTINGS:
         if getattr(args, name) != parser.get_default(name):
             flag = "--" + name.replace("_", "-")
-            raise UsageError(f"--session brings its own settings; drop {flag} (change them "
-                             "in the window, or start a new run without --session)")
+            raise UsageError(_("--session brings its own settings; drop {flag} (change them "
+                               "in the window, or start a new run without --session)").format(
+                                   flag=flag))
     try:
         session = load_session(args.session)
     except SessionFileError as error:
@@ -227,32 +250,34 @@ def _with_session(args: argparse.Namespace) -> Options:
     if args.headless or args.screenshot is not None:
         more = HEADLESS_DEFAULT_EPOCHS if args.epochs is None else args.epochs
         if more < 1:
-            raise UsageError("--epochs must be at least 1 for a headless run")
+            raise UsageError(_("--epochs must be at least 1 for a headless run"))
         try:
             config = config.with_changes(epochs=session.epoch + more)
         except ConfigError:
-            raise UsageError(f"--epochs {more}: the session is at epoch {session.epoch}, and a "
-                             f"run stops by epoch {EPOCH_LIMIT_RANGE[1]}") from None
+            raise UsageError(_("--epochs {more}: the session is at epoch {epoch}, and a run "
+                               "stops by epoch {most}").format(
+                                   more=more, epoch=session.epoch,
+                                   most=EPOCH_LIMIT_RANGE[1])) from None
     elif args.epochs is not None:
         config = _checked(lambda: config.with_changes(epochs=args.epochs))
     _check_outputs(args)
     return Options(config, session.xy, session.labels, str(args.session), args.session,
                    args.headless, args.json, args.screenshot, args.quiet, None, False,
                    args.export_model, args.export_script, args.export_history,
-                   session=session, save_session=args.save_session)
+                   session=session, save_session=args.save_session, lang=args.lang)
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
     for out in (args.json, args.screenshot, args.export_model, args.export_script,
                 args.export_history, args.save_session):
         if out is not None and not out.resolve().parent.is_dir():
-            raise UsageError(f"{out}: the folder does not exist")
+            raise UsageError(_("{file}: the folder does not exist").format(file=out))
         if out is not None and out.is_dir():
-            raise UsageError(f"{out}: is a folder, not a file name")
+            raise UsageError(_("{file}: is a folder, not a file name").format(file=out))
         if out is not None and not os.access(out.resolve().parent, os.W_OK | os.X_OK):
-            raise UsageError(f"{out}: the folder cannot be written")
+            raise UsageError(_("{file}: the folder cannot be written").format(file=out))
         if out is not None and out.exists() and not os.access(out, os.W_OK):
-            raise UsageError(f"{out}: the file cannot be written over")
+            raise UsageError(_("{file}: the file cannot be written over").format(file=out))
 
 
 def _config(args: argparse.Namespace, trains_alone: bool) -> TrainConfig:
@@ -273,7 +298,8 @@ def _weight_pair(text: str) -> tuple[float, float]:
     try:
         w1, w2 = (float(part) for part in text.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected two numbers W1,W2, not '{text}'") from None
+        raise argparse.ArgumentTypeError(
+            _("expected two numbers W1,W2, not '{text}'").format(text=text)) from None
     return w1, w2
 
 

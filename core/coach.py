@@ -34,6 +34,7 @@ from core.diagnosis import (
     _Run,
 )
 from core.geometry import logit
+from core.i18n import N_, _
 from core.record import EpochStats
 from core.reference import Reference
 
@@ -86,41 +87,41 @@ MIN_GROWTH = 1e-4
 SUGGESTED_L2 = 0.01  # keeps |w| finite while barely moving a separating line on points near 1
 RATE_FLOOR = LEARNING_RATE_RANGE[0]  # a smaller rate is never below what the config accepts
 
-BATCHNORM_ACCURACY = ("With BatchNormalization, fit reports {fit}% (training mode: each batch "
-                      "normalised with its own statistics) but predict gets {predict}% "
-                      "(inference mode: moving averages). Remove BatchNormalization so both "
-                      "use the same function.")
-BATCHNORM_LINES = ("With BatchNormalization, the training-mode line and predict's line put "
-                   "{share}% of the points on different sides. Remove BatchNormalization so "
-                   "both use the same function.")
-UNSCALED = ("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: the "
-            "sigmoid saturates and gradient descent crawls. Normalize the inputs.")
-UNSCALED_OVERSHOOT = ("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
-                      "each step along {big} overshoots, and the loss grew from {first} to "
-                      "{loss}. Normalize the inputs.")
-FAR = ("The points lie around ({cx}, {cy}), far from 0 for their spread of {spread}: the "
-       "sigmoid saturates. Normalize the inputs.")
-RATE_SMALL = ("After {epochs} epochs predict gets {acc}% while {reference} gets {ref}% on the "
-              "same points, and the loss fell only from {first} to {loss}: {optimizer} at rate "
-              "{rate} is too slow. Try rate {new_rate}.")
-RATE_SMALL_FINDER = ("After {epochs} epochs predict gets {acc}% while {reference} gets {ref}% "
-                     "on the same points, and the loss fell only from {first} to {loss}: "
-                     "{optimizer} at rate {rate} is too slow. The finder suggests {new_rate}.")
-DIVERGED = ("The loss became infinite in epoch {epoch}: a rate of {rate} is too large for "
-            "{optimizer} here. Start again at rate {new_rate}.")
-LOSS_GROWS = ("The loss grew from {first} to {loss}: each step of {optimizer} at rate {rate} "
-              "overshoots. Start again at rate {new_rate}.")
-SINGLE_CLASS = ("All {n} points are class {cls}: there is nothing to separate, and the weights "
-                "would grow without bound. Add a class-{other} point.")
-NO_LINE = ("No straight line separates these points: the best line gets about {best}% and "
-           "predict gets {acc}%. One neuron draws one line; no setting here changes that "
-           "(it needs other features, such as x·y or x²+y², or a hidden layer).")
-NO_LINE_UNTRAINED = ("No straight line separates these points: the best line gets about "
-                     "{best}%. One neuron draws one line; no setting here changes that (it "
-                     "needs other features, such as x·y or x²+y², or a hidden layer).")
-GROWING = ("Predict separates all {n} points, yet |w| keeps growing ({then} → {now} in the "
-           "last {k} epochs): on separable data the best weights are infinitely large. An L2 "
-           "factor of {l2} keeps them finite.")
+BATCHNORM_ACCURACY = N_("With BatchNormalization, fit reports {fit}% (training mode: each batch "
+                        "normalised with its own statistics) but predict gets {predict}% "
+                        "(inference mode: moving averages). Remove BatchNormalization so both "
+                        "use the same function.")
+BATCHNORM_LINES = N_("With BatchNormalization, the training-mode line and predict's line put "
+                     "{share}% of the points on different sides. Remove BatchNormalization so "
+                     "both use the same function.")
+UNSCALED = N_("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: the "
+              "sigmoid saturates and gradient descent crawls. Normalize the inputs.")
+UNSCALED_OVERSHOOT = N_("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
+                        "each step along {big} overshoots, and the loss grew from {first} to "
+                        "{loss}. Normalize the inputs.")
+FAR = N_("The points lie around ({cx}, {cy}), far from 0 for their spread of {spread}: the "
+         "sigmoid saturates. Normalize the inputs.")
+RATE_SMALL = N_("After {epochs} epochs predict gets {acc}% while {reference} gets {ref}% on the "
+                "same points, and the loss fell only from {first} to {loss}: {optimizer} at rate "
+                "{rate} is too slow. Try rate {new_rate}.")
+RATE_SMALL_FINDER = N_("After {epochs} epochs predict gets {acc}% while {reference} gets {ref}% "
+                       "on the same points, and the loss fell only from {first} to {loss}: "
+                       "{optimizer} at rate {rate} is too slow. The finder suggests {new_rate}.")
+DIVERGED = N_("The loss became infinite in epoch {epoch}: a rate of {rate} is too large for "
+              "{optimizer} here. Start again at rate {new_rate}.")
+LOSS_GROWS = N_("The loss grew from {first} to {loss}: each step of {optimizer} at rate {rate} "
+                "overshoots. Start again at rate {new_rate}.")
+SINGLE_CLASS = N_("All {n} points are class {cls}: there is nothing to separate, and the weights "
+                  "would grow without bound. Add a class-{other} point.")
+NO_LINE = N_("No straight line separates these points: the best line gets about {best}% and "
+             "predict gets {acc}%. One neuron draws one line; no setting here changes that "
+             "(it needs other features, such as x·y or x²+y², or a hidden layer).")
+NO_LINE_UNTRAINED = N_("No straight line separates these points: the best line gets about "
+                       "{best}%. One neuron draws one line; no setting here changes that (it "
+                       "needs other features, such as x·y or x²+y², or a hidden layer).")
+GROWING = N_("Predict separates all {n} points, yet |w| keeps growing ({then} → {now} in the "
+             "last {k} epochs): on separable data the best weights are infinitely large. An L2 "
+             "factor of {l2} keeps them finite.")
 
 TEMPLATES = (BATCHNORM_ACCURACY, BATCHNORM_LINES, UNSCALED, UNSCALED_OVERSHOOT, FAR, RATE_SMALL,
              RATE_SMALL_FINDER, DIVERGED, LOSS_GROWS, SINGLE_CLASS, NO_LINE, NO_LINE_UNTRAINED,
@@ -142,11 +143,17 @@ class Advice:
         object.__setattr__(self, "fix", MappingProxyType(dict(self.fix)))
 
     def message(self) -> str:
-        """The English sentence (the window translates ``template`` before formatting)."""
+        """The English sentence (the window translates ``template`` before formatting); what
+        ``to_dict`` writes, for scripts."""
         return self.template.format(**self.values)
 
+    def translated(self) -> str:
+        """The sentence in the chosen language (``core.i18n``), for a person to read."""
+        return _(self.template).format(**self.values)
+
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready: ``fix`` as a plain object of the settings it changes."""
+        """JSON-ready: ``fix`` as a plain object of the settings it changes. The message stays
+        English (``message()``): --json output is for scripts, which parse it."""
         return {"code": self.code, "message": self.message(), "fix": dict(self.fix)}
 
 
@@ -284,7 +291,9 @@ def _too_slow(config: TrainConfig, latest: EpochStats, run: _Run, predict: float
         new_rate, template = min(config.learning_rate * RATE_STEP, cap), RATE_SMALL
     else:
         return None  # already as large as is safe: something else holds it back
-    name = reference.label if reference is not None else "the best straight line"
+    # A value inside the sentence, so translated now (the window formats the translated
+    # template with the values as they are); --json's English message then carries it as is.
+    name = reference.label if reference is not None else _("the best straight line")
     values = {"epochs": latest.epoch, "acc": _percent(predict), "reference": name,
               "ref": _percent(linear), "first": _number(first), "loss": _number(loss),
               "optimizer": _optimizer_name(config), "rate": f"{config.learning_rate:g}",

@@ -14,6 +14,8 @@ import math
 import numbers
 from dataclasses import asdict, dataclass, replace
 
+from core.i18n import _
+
 OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad")
 
 # Keras's default learning rate for each optimizer, used when the user names none.
@@ -76,13 +78,15 @@ class TrainConfig:
         """Every invalid setting, each as a message the user can act on."""
         out: list[str] = []
         if self.optimizer not in OPTIMIZERS:
-            out.append(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not '{self.optimizer}'")
-        out += _check_range("learning rate", self.learning_rate, LEARNING_RATE_RANGE, low_open=True)
-        out += _check_int("batch size", self.batch_size, *BATCH_SIZE_RANGE)
-        out += _check_int("epoch limit", self.epochs, *EPOCH_LIMIT_RANGE)
-        out += _check_range("L2 factor", self.l2, L2_RANGE)
-        out += _check_int("seed", self.seed, *SEED_RANGE)
-        out += _check_range("test split", self.test_split, TEST_SPLIT_RANGE)
+            out.append(_("optimizer must be one of {choices}, not '{value}'").format(
+                choices=", ".join(OPTIMIZERS), value=self.optimizer))
+        out += _check_range(_("learning rate"), self.learning_rate, LEARNING_RATE_RANGE,
+                            low_open=True)
+        out += _check_int(_("batch size"), self.batch_size, *BATCH_SIZE_RANGE)
+        out += _check_int(_("epoch limit"), self.epochs, *EPOCH_LIMIT_RANGE)
+        out += _check_range(_("L2 factor"), self.l2, L2_RANGE)
+        out += _check_int(_("seed"), self.seed, *SEED_RANGE)
+        out += _check_range(_("test split"), self.test_split, TEST_SPLIT_RANGE)
         out += _check_start_weights(self.start_weights)
         return out
 
@@ -115,9 +119,10 @@ def _check_range(
 ) -> list[str]:
     low, high = bounds
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return [f"{name} must be a finite number, not {value!r}"]
+        return [_("{name} must be a finite number, not {value!r}").format(name=name, value=value)]
     if value > high or value < low or (low_open and value <= 0):
-        return [f"{name} must be between {low:g} and {high:g}, not {value:g}"]
+        return [_("{name} must be between {low:g} and {high:g}, not {value:g}").format(
+            name=name, low=low, high=high, value=value)]
     return []
 
 
@@ -125,9 +130,11 @@ def _check_start_weights(weights: object) -> list[str]:
     if weights is None:
         return []
     if not isinstance(weights, tuple) or len(weights) != 2:
-        return [f"start weights must be two numbers (w1, w2), not {weights!r}"]
+        return [_("start weights must be two numbers (w1, w2), not {value!r}").format(
+            value=weights)]
     for value in weights:
-        problems = _check_range("a start weight", value, (-START_WEIGHT_LIMIT, START_WEIGHT_LIMIT))
+        problems = _check_range(_("a start weight"), value,
+                                (-START_WEIGHT_LIMIT, START_WEIGHT_LIMIT))
         if problems:
             return problems
     return []
@@ -135,7 +142,8 @@ def _check_start_weights(weights: object) -> list[str]:
 
 def _check_int(name: str, value: int, low: int, high: int) -> list[str]:
     if isinstance(value, bool) or not isinstance(value, int):
-        return [f"{name} must be a whole number, not {value!r}"]
+        return [_("{name} must be a whole number, not {value!r}").format(name=name, value=value)]
     if not low <= value <= high:
-        return [f"{name} must be between {low} and {high}, not {value}"]
+        return [_("{name} must be between {low} and {high}, not {value}").format(
+            name=name, low=low, high=high, value=value)]
     return []

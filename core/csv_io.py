@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from core.atomic_write import atomic_write
+from core.i18n import _
 
 HEADER = ["x", "y", "label"]
 # Files above this are refused before reading: 1,000,000 points take ~40 MB as the app writes
@@ -128,23 +129,27 @@ def read_file_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
-            raise DataFileError(f"{path}: is a folder, not a data file")
+            raise DataFileError(_("{path}: is a folder, not a data file").format(path=path))
         if not stat.S_ISREG(info.st_mode):
-            raise DataFileError(f"{path}: not a regular file (a pipe or a device is not read "
-                                "as data)")
+            raise DataFileError(_("{path}: not a regular file (a pipe or a device is not read "
+                                  "as data)").format(path=path))
         if info.st_size > limit:
-            raise DataFileError(f"{path}: too large to read ({info.st_size / 1e6:.0f} MB; at "
-                                f"most {limit / 1e6:.0f} MB)")
+            raise DataFileError(_("{path}: too large to read ({size:.0f} MB; at most {limit:.0f} "
+                                  "MB)").format(path=path, size=info.st_size / 1e6,
+                                                limit=limit / 1e6))
         with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
             data = handle.read(limit + 1)
     except FileNotFoundError:
-        raise DataFileError(f"{path}: no such file") from None
+        raise DataFileError(_("{path}: no such file").format(path=path)) from None
     except OSError as error:
-        raise DataFileError(f"{path}: cannot read ({error.strerror})") from None
+        raise DataFileError(_("{path}: cannot read ({reason})").format(
+            path=path, reason=error.strerror)) from None
     if data is None:  # nothing to read without waiting: not a file of points
-        raise DataFileError(f"{path}: cannot read without waiting (not a data file)")
+        raise DataFileError(_("{path}: cannot read without waiting (not a data file)").format(
+            path=path))
     if len(data) > limit:  # it grew while being read
-        raise DataFileError(f"{path}: too large to read (at most {limit / 1e6:.0f} MB)")
+        raise DataFileError(_("{path}: too large to read (at most {limit:.0f} MB)").format(
+            path=path, limit=limit / 1e6))
     return data
 
 
@@ -152,7 +157,7 @@ def _read_text(path: Path) -> str:
     data = read_file_bytes(path)
     text = _decoded(data)
     if "\x00" in text:  # valid UTF-8, but no text editor or CSV writer puts NUL in a file
-        raise DataFileError(f"{path}: not a text file")
+        raise DataFileError(_("{path}: not a text file").format(path=path))
     return text
 
 
@@ -185,8 +190,10 @@ def _split_table(path: Path, text: str) -> _Table:
     content = [(n, line) for n, line in numbered if line.strip() and not _is_comment(line)]
     if not content:
         if not text.strip():
-            raise DataFileError(f"{path}: the file is empty; expected rows of x, y, label")
-        raise DataFileError(f"{path}: no points to train on: only comment and blank lines")
+            raise DataFileError(_("{path}: the file is empty; expected rows of x, y, label").format(
+                path=path))
+        raise DataFileError(_("{path}: no points to train on: only comment and blank lines").format(
+            path=path))
     separator = _table_separator(path, content)
     rows = [(n, _cells(path, n, line, separator)) for n, line in content]
     if _is_header(rows[0][1]):
@@ -297,14 +304,15 @@ def _choose_columns(path: Path, table: _Table) -> _Columns:
         candidates.remove(0)
     if len(candidates) < 3:
         raise DataFileError(
-            f"{path}:{table.first_line}: expected 3 values (x, y, label), found "
-            f"{len(candidates)}")
+            _("{path}:{line}: expected 3 values (x, y, label), found {found}").format(
+                path=path, line=table.first_line, found=len(candidates)))
     label = _label_column(keys, candidates)
     if label is None:
         if len(candidates) > 3:
             raise DataFileError(
-                f"{path}:{table.first_line}: {len(candidates)} columns and none is named label, "
-                "class, target or y; name the label column in a header line")
+                _("{path}:{line}: {count} columns and none is named label, class, target or y; "
+                  "name the label column in a header line").format(
+                    path=path, line=table.first_line, count=len(candidates)))
         label = candidates[2]
     rest = [c for c in candidates if c != label]
     x, y = _feature_columns(keys, rest)
@@ -343,18 +351,21 @@ def _parse_points(path: Path, table: _Table, columns: _Columns) -> tuple[np.ndar
     labels = np.empty(len(table.rows), dtype=np.int8)
     x_col, y_col, label_col = columns.indices
     x_name, y_name, label_name = columns.names
-    label_says = "label" if label_name.lower() == "label" else f"label '{label_name}'"
+    label_says = (_("label") if label_name.lower() == "label"
+                  else _("label '{name}'").format(name=label_name))
     for i, (n, cells) in enumerate(table.rows):
         if len(cells) != width:
             raise DataFileError(
-                f"{path}:{n}: expected {width} values (as on line {table.first_line}), found "
-                f"{len(cells)}")
+                _("{path}:{line}: expected {width} values (as on line {first}), found "
+                  "{found}").format(path=path, line=n, width=width, first=table.first_line,
+                                    found=len(cells)))
         xy[i, 0] = _number(path, n, x_name, cells[x_col])
         xy[i, 1] = _number(path, n, y_name, cells[y_col])
         label = _number(path, n, label_says, cells[label_col])
         if label not in (0.0, 1.0):
             raise DataFileError(
-                f"{path}:{n}: {label_says} must be 0 or 1, found '{_shown(cells[label_col])}'")
+                _("{path}:{line}: {label} must be 0 or 1, found '{value}'").format(
+                    path=path, line=n, label=label_says, value=_shown(cells[label_col])))
         labels[i] = int(label)
     return xy, labels
 
@@ -362,14 +373,16 @@ def _parse_points(path: Path, table: _Table, columns: _Columns) -> tuple[np.ndar
 def _number(path: Path, line_number: int, name: str, cell: str) -> float:
     value = _float_or_none(cell)
     if value is None:
-        raise DataFileError(f"{path}:{line_number}: {name} is not a number: '{_shown(cell)}'")
+        raise DataFileError(_("{path}:{line}: {name} is not a number: '{value}'").format(
+            path=path, line=line_number, name=name, value=_shown(cell)))
     if not math.isfinite(value):
         raise DataFileError(
-            f"{path}:{line_number}: {name} must be finite, found '{_shown(cell)}'")
+            _("{path}:{line}: {name} must be finite, found '{value}'").format(
+                path=path, line=line_number, name=name, value=_shown(cell)))
     if abs(value) > FLOAT32_MAX:  # the model computes in float32: this would be infinite there
         raise DataFileError(
-            f"{path}:{line_number}: {name} is too large for float32 (above 3.4e38): "
-            f"'{_shown(cell)}'")
+            _("{path}:{line}: {name} is too large for float32 (above 3.4e38): "
+              "'{value}'").format(path=path, line=line_number, name=name, value=_shown(cell)))
     return value
 
 
@@ -414,7 +427,8 @@ def _cells(path: Path, line_number: int, line: str, separator: str | None) -> li
     try:  # quoted cells, as spreadsheets and pandas write names with separators in them
         return [cell.strip() for cell in next(csv.reader([line], delimiter=separator))]
     except (csv.Error, StopIteration) as error:
-        raise DataFileError(f"{path}:{line_number}: cannot split the line ({error})") from None
+        raise DataFileError(_("{path}:{line}: cannot split the line ({reason})").format(
+            path=path, line=line_number, reason=error)) from None
 
 
 def _is_header(cells: list[str]) -> bool:
@@ -428,7 +442,7 @@ def _name(cell: str) -> str:
 
 def _holds_integers(rows: list[tuple[int, list[str]]], column: int) -> bool:
     """pandas writes its index as integers (0..n-1, or the kept ones after filtering)."""
-    for _, cells in rows:
+    for _line, cells in rows:
         value = _float_or_none(cells[column]) if len(cells) > column else None
         if value is None or not math.isfinite(value) or not value.is_integer():
             return False

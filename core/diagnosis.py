@@ -24,6 +24,7 @@ from types import MappingProxyType
 import numpy as np
 
 from core.config import TrainConfig
+from core.i18n import N_, _
 from core.record import EpochStats
 
 WORKS, FAILS, LEARNING, IDLE = "works", "fails", "learning", "idle"
@@ -44,55 +45,55 @@ FAR_FROM_ZERO = 50.0  # points centred this far from 0, relative to their spread
 SEPARABLE_SAMPLE = 512
 DIRECTIONS = 60
 
-NO_POINTS = "No points yet: left-click to add a class-1 point, right-click for class 0."
-ONE_CLASS = ("All {n} points are class {cls}: add a class-{other} point so there is something "
-             "to separate.")
-UNTRAINED = "{n} points, {n1} of class 1 and {n0} of class 0: press Space to train."
-UNTRAINED_UNSCALED = ("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
-                      "unscaled, the sigmoid will saturate. Press Space to see it, or normalize.")
-DIVERGED = ("The loss became infinite in epoch {epoch}: a rate of {rate} is too large for "
-            "{optimizer} here; lower the rate.")
-DIVERGED_L2 = ("The loss became infinite in epoch {epoch}: a rate of {rate} with an L2 factor "
-               "of {l2} is too large for {optimizer} here; lower the rate or the L2 factor.")
-DIVERGED_UNSCALED = ("The loss became infinite in epoch {epoch}: {big} spans {big_lo}–{big_hi}, "
-                     "so a rate of {rate} overshoots. Normalize the inputs.")
-BATCHNORM_GAP = ("Fit says {fit}% (training mode: each batch normalised with its own "
-                 "statistics, the dashed line) but predict says {predict}% (inference mode: "
-                 "moving averages, the solid line). After {steps} steps at momentum 0.99 the "
-                 "averages have moved only {share}% of the way to the data's statistics.")
-BATCHNORM_GAP_SETTLED = ("Fit says {fit}% (training mode: averaged over the epoch's batches, "
-                         "each normalised with its own statistics) but predict says "
-                         "{predict}% (inference mode, with the moving averages).")
-WORKS_SEPARATED = ("Works: predict separates all {n} points. The loss ({loss}) can keep "
-                   "falling for ever: on separable data the best weights are infinitely large "
-                   "(|w| = {norm} now).")
-WORKS_SEPARATED_L2 = ("Works: predict separates all {n} points, and the L2 factor of {l2} keeps "
-                     "the weights finite (|w| = {norm}; loss {loss}, which includes the L2 "
-                     "penalty).")
-UNSCALED_STUCK = ("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
-                  "the sigmoid saturates; predict accuracy has stayed at {acc}% for {k} epochs.")
-UNSCALED_SLOW = ("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
-                 "the sigmoid saturates and gradient descent crawls; predict accuracy is "
-                 "{acc}% after {epochs} epochs.")
-FAR_STUCK = ("The points lie around ({cx}, {cy}), far from 0 for their spread of {spread}: "
-             "the sigmoid saturates; predict accuracy has stayed at {acc}% for {k} epochs.")
-FAR_SLOW = ("The points lie around ({cx}, {cy}), far from 0 for their spread of {spread}: "
-            "the sigmoid saturates; predict accuracy is {acc}% after {epochs} epochs.")
-OVERLAP = ("Predict gets {acc}% of the {n} points and no straight line gets more than about "
-           "{best}%: the classes overlap.")
-NOT_SEPARABLE = ("One straight line cannot separate these points: the best line gets about "
-                 "{best}% and predict gets {acc}%. A single neuron draws only one line.")
-BARELY_MOVING = ("Fit and predict agree at {acc}%, but {optimizer} at rate {rate} moved the "
-                 "weights by only {moved} in {epochs} epochs: raise the rate.")
-LEARNING_ACCURACY = "Learning: predict accuracy rose from {a}% to {b}% in the last {k} epochs."
-LEARNING_LOSS = ("Learning: the loss fell from {a} to {b} in the last {k} epochs; predict "
-                 "accuracy is {acc}%.")
-STUCK = ("Predict accuracy has stayed at {acc}% for {k} epochs and the loss at {loss}; the "
-         "best straight line gets about {best}%.")
-CHANGED = ("Predict gets {acc}% on the points as they are now; the best straight line gets "
-           "about {best}%. Train on to see where it goes from here.")
-NEAR_BEST = ("Predict gets {acc}%, about the best a straight line gets here ({best}%): little "
-             "is left to learn (steady for {k} epochs).")
+NO_POINTS = N_("No points yet: left-click to add a class-1 point, right-click for class 0.")
+ONE_CLASS = N_("All {n} points are class {cls}: add a class-{other} point so there is something "
+               "to separate.")
+UNTRAINED = N_("{n} points, {n1} of class 1 and {n0} of class 0: press Space to train.")
+UNTRAINED_UNSCALED = N_("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
+                        "unscaled, the sigmoid will saturate. Press Space to see it, or normalize.")
+DIVERGED = N_("The loss became infinite in epoch {epoch}: a rate of {rate} is too large for "
+              "{optimizer} here; lower the rate.")
+DIVERGED_L2 = N_("The loss became infinite in epoch {epoch}: a rate of {rate} with an L2 factor "
+                 "of {l2} is too large for {optimizer} here; lower the rate or the L2 factor.")
+DIVERGED_UNSCALED = N_("The loss became infinite in epoch {epoch}: {big} spans {big_lo}–{big_hi}, "
+                       "so a rate of {rate} overshoots. Normalize the inputs.")
+BATCHNORM_GAP = N_("Fit says {fit}% (training mode: each batch normalised with its own "
+                   "statistics, the dashed line) but predict says {predict}% (inference mode: "
+                   "moving averages, the solid line). After {steps} steps at momentum 0.99 the "
+                   "averages have moved only {share}% of the way to the data's statistics.")
+BATCHNORM_GAP_SETTLED = N_("Fit says {fit}% (training mode: averaged over the epoch's batches, "
+                           "each normalised with its own statistics) but predict says "
+                           "{predict}% (inference mode, with the moving averages).")
+WORKS_SEPARATED = N_("Works: predict separates all {n} points. The loss ({loss}) can keep "
+                     "falling for ever: on separable data the best weights are infinitely large "
+                     "(|w| = {norm} now).")
+WORKS_SEPARATED_L2 = N_("Works: predict separates all {n} points, and the L2 factor of {l2} keeps "
+                       "the weights finite (|w| = {norm}; loss {loss}, which includes the L2 "
+                       "penalty).")
+UNSCALED_STUCK = N_("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
+                    "the sigmoid saturates; predict accuracy has stayed at {acc}% for {k} epochs.")
+UNSCALED_SLOW = N_("{big} spans {big_lo}–{big_hi} while {small} spans {small_lo}–{small_hi}: "
+                   "the sigmoid saturates and gradient descent crawls; predict accuracy is "
+                   "{acc}% after {epochs} epochs.")
+FAR_STUCK = N_("The points lie around ({cx}, {cy}), far from 0 for their spread of {spread}: "
+               "the sigmoid saturates; predict accuracy has stayed at {acc}% for {k} epochs.")
+FAR_SLOW = N_("The points lie around ({cx}, {cy}), far from 0 for their spread of {spread}: "
+              "the sigmoid saturates; predict accuracy is {acc}% after {epochs} epochs.")
+OVERLAP = N_("Predict gets {acc}% of the {n} points and no straight line gets more than about "
+             "{best}%: the classes overlap.")
+NOT_SEPARABLE = N_("One straight line cannot separate these points: the best line gets about "
+                   "{best}% and predict gets {acc}%. A single neuron draws only one line.")
+BARELY_MOVING = N_("Fit and predict agree at {acc}%, but {optimizer} at rate {rate} moved the "
+                   "weights by only {moved} in {epochs} epochs: raise the rate.")
+LEARNING_ACCURACY = N_("Learning: predict accuracy rose from {a}% to {b}% in the last {k} epochs.")
+LEARNING_LOSS = N_("Learning: the loss fell from {a} to {b} in the last {k} epochs; predict "
+                   "accuracy is {acc}%.")
+STUCK = N_("Predict accuracy has stayed at {acc}% for {k} epochs and the loss at {loss}; the "
+           "best straight line gets about {best}%.")
+CHANGED = N_("Predict gets {acc}% on the points as they are now; the best straight line gets "
+             "about {best}%. Train on to see where it goes from here.")
+NEAR_BEST = N_("Predict gets {acc}%, about the best a straight line gets here ({best}%): little "
+               "is left to learn (steady for {k} epochs).")
 
 TEMPLATES = (NO_POINTS, ONE_CLASS, UNTRAINED, UNTRAINED_UNSCALED, DIVERGED, DIVERGED_L2,
              DIVERGED_UNSCALED, NEAR_BEST, CHANGED, BATCHNORM_GAP, BATCHNORM_GAP_SETTLED,
@@ -116,6 +117,10 @@ class Caption:
     def text(self) -> str:
         """The English sentence (the window translates ``template`` before formatting)."""
         return self.template.format(**self.values)
+
+    def translated(self) -> str:
+        """The sentence in the chosen language (``core.i18n``), for a person to read."""
+        return _(self.template).format(**self.values)
 
 
 def diagnose(config: TrainConfig, xy: np.ndarray, labels: np.ndarray,

@@ -22,6 +22,7 @@ import numpy as np
 
 from core.atomic_write import atomic_write_text
 from core.config import TrainConfig
+from core.i18n import _
 from core.record import history_columns
 
 INLINE_POINTS = 2000  # up to this many points the script carries them inline; else a CSV
@@ -98,9 +99,9 @@ def save_model(neuron, path: Path) -> None:
     """Save the plain copy of ``neuron`` to ``path`` (``.keras``); training thread only."""
     path = Path(path)
     if path.suffix != ".keras":
-        raise ExportError(f"{path}: a Keras model file must end in .keras")
+        raise ExportError(_("{file}: a Keras model file must end in .keras").format(file=path))
     if not path.resolve().parent.is_dir():
-        raise ExportError(f"{path}: the folder does not exist")
+        raise ExportError(_("{file}: the folder does not exist").format(file=path))
     try:
         plain_model(neuron).save(path)
     except OSError as error:

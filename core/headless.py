@@ -25,6 +25,7 @@ from core.coach import Advice, advise
 from core.dataset import Dataset, DataSnapshot
 from core.export import ExportError, save_model, write_history, write_script
 from core.history import COLUMNS, EpochHistory
+from core.i18n import _
 from core.record import EpochBatch, EpochStats
 from core.reference import logistic_regression
 from core.session import SessionFileError, save_session, session_of
@@ -44,11 +45,12 @@ def format_stats(stats: EpochStats) -> str:
         return "-".rjust(width) if value is None else f"{value:{width}.4f}"
 
     a, b, c = stats.line
-    text = (f"epoch {stats.epoch:6d}  loss {f(stats.loss, 8)}  acc {f(stats.accuracy)}  "
-            f"predict-acc {f(stats.eval_accuracy)}")
+    text = _("epoch {epoch:6d}  loss {loss}  acc {accuracy}  predict-acc {predict}").format(
+        epoch=stats.epoch, loss=f(stats.loss, 8), accuracy=f(stats.accuracy),
+        predict=f(stats.eval_accuracy))
     if stats.test_accuracy is not None:
-        text += f"  test-acc {f(stats.test_accuracy)}"
-    return text + f"  line {a:+.3g}*x {b:+.3g}*y {c:+.3g} = 0"
+        text += _("  test-acc {accuracy}").format(accuracy=f(stats.test_accuracy))
+    return text + _("  line {a:+.3g}*x {b:+.3g}*y {c:+.3g} = 0").format(a=a, b=b, c=c)
 
 
 def run(options: Options, out: TextIO = sys.stdout) -> int:
@@ -88,11 +90,12 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
                 trainer.prepare()
                 trainer.wait_until_settled()  # TensorFlow imported, model built and traced
                 if trainer.state is TrainerState.ERROR:
-                    print(f"neuron-lab: error: {trainer.error}", file=sys.stderr)
+                    print(_("neuron-lab: error: {message}").format(message=trainer.error),
+                          file=sys.stderr)
                     return 1
                 if trainer.resume_problem is not None:  # not a silent restart from epoch 0
-                    print(f"neuron-lab: error: {options.source}: {trainer.resume_problem}",
-                          file=sys.stderr)
+                    print(_("neuron-lab: error: {path}: {reason}").format(
+                        path=options.source, reason=trainer.resume_problem), file=sys.stderr)
                     return 2
                 began = time.perf_counter()
                 trainer.start()
@@ -121,11 +124,12 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
     history = _recorded(columns, state is TrainerState.DIVERGED)
     export_error = export_error or _export_files(options, dataset.snapshot(), columns)
     if export_error:
-        print(f"neuron-lab: error: {export_error}", file=sys.stderr)
+        print(_("neuron-lab: error: {message}").format(message=export_error), file=sys.stderr)
         return 2
     if interrupted:
         trained = history[-1].epoch if history else 0
-        print(f"neuron-lab: interrupted at epoch {trained}", file=sys.stderr)
+        print(_("neuron-lab: interrupted at epoch {epoch}").format(epoch=trained),
+              file=sys.stderr)
         if options.json_path is not None:
             return _write_json(options, {"config": config.to_dict(), "interrupted": True,
                                          "recorded": _which(columns),
@@ -134,20 +138,22 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
                                INTERRUPTED_STATUS)
         return INTERRUPTED_STATUS
     if state is TrainerState.ERROR:
-        print(f"neuron-lab: error: {trainer.error}", file=sys.stderr)
+        print(_("neuron-lab: error: {message}").format(message=trainer.error), file=sys.stderr)
         return 1
     if state is TrainerState.WAITING:
-        print("neuron-lab: error: the data set has no training points", file=sys.stderr)
+        print(_("neuron-lab: error: the data set has no training points"), file=sys.stderr)
         return 2
     diverged = state is TrainerState.DIVERGED
     if diverged:
-        print(f"neuron-lab: {messages[-1] if messages else 'diverged'}", file=sys.stderr)
+        # the trainer's message is already in the user's language (core.trainer)
+        said = messages[-1] if messages else _("diverged")
+        print(f"neuron-lab: {said}", file=sys.stderr)
     trained = history[-1].epoch - first if history else 0
     reference = logistic_regression(options.xy, options.labels)
     advice = advise(config, options.xy, options.labels,
                     {name: columns.column(name) for name in COLUMNS},
                     history[-1] if history else None, reference)
-    if options.json_path is not None:
+    if options.json_path is not None:  # for scripts: the advice's messages stay English
         report = {
             "config": config.to_dict(),
             "data": {"source": options.source, "points": len(options.labels),
@@ -168,7 +174,8 @@ def run(options: Options, out: TextIO = sys.stdout) -> int:
             return 2
     if not options.quiet:
         rate = trained / seconds if seconds > 0 else float("nan")
-        print(f"trained {trained} epochs in {seconds:.2f} s ({rate:.0f} epochs/s)", file=out)
+        print(_("trained {epochs} epochs in {seconds:.2f} s ({rate:.0f} epochs/s)").format(
+            epochs=trained, seconds=seconds, rate=rate), file=out)
         for item in advice:
             print(format_advice(item), file=out)
     return DIVERGED_STATUS if diverged else 0
@@ -196,7 +203,8 @@ def _write_json(options: Options, report: dict, status: int) -> int:
     try:
         atomic_write_text(options.json_path, json.dumps(report, indent=1) + "\n")
     except OSError as error:
-        print(f"neuron-lab: error: {options.json_path}: {error.strerror}", file=sys.stderr)
+        print(_("neuron-lab: error: {path}: {reason}").format(
+            path=options.json_path, reason=error.strerror), file=sys.stderr)
         return 2
     return status
 
@@ -250,16 +258,17 @@ def _export_files(options: Options, snapshot: DataSnapshot,
 
 
 def format_advice(advice: Advice) -> str:
-    """``advice CODE: sentence (fix: --flags)``; the fix as the flags that apply it."""
-    text = f"advice {advice.code}: {advice.message()}"
+    """``advice CODE: sentence (fix: --flags)``; the fix as the flags that apply it (the
+    sentence in the user's language, the code and the flags as they are typed)."""
+    text = _("advice {code}: {message}").format(code=advice.code, message=advice.translated())
     flags = []
     for name, value in advice.fix.items():
         flag = "--" + _FLAGS.get(name, name).replace("_", "-")
         if isinstance(value, bool):
-            flags.append(flag if value else f"without {flag}")
+            flags.append(flag if value else _("without {flag}").format(flag=flag))
         else:
             flags.append(f"{flag} {value:g}" if isinstance(value, float) else f"{flag} {value}")
-    return text + (f" (fix: {' '.join(flags)})" if flags else "")
+    return text + (_(" (fix: {flags})").format(flags=" ".join(flags)) if flags else "")
 
 
 _FLAGS = {"learning_rate": "lr"}  # TrainConfig fields whose flag has another name

@@ -27,6 +27,7 @@ from types import MappingProxyType
 import numpy as np
 
 from core.config import LEARNING_RATE_RANGE, TrainConfig
+from core.i18n import N_, _
 
 # The lowest rate the config accepts: every suggestion is a rate the controls can show, and
 # at 1e-6 no optimizer moves one neuron's weights noticeably in a few hundred steps, so the
@@ -62,17 +63,17 @@ SLOPE_SPAN = 6
 # shows no fall before it gets EXPLODED_AT_ONCE: the smallest rates already overshoot.
 EARLY_SHARE = 0.25
 
-SUGGESTED = ("suggested learning rate: {rate} (loss falls fastest there; swept {low}..{high} "
-             "over {steps} steps)")
-NO_POINTS = "No training points: add points of both classes, then find a rate."
-ONE_CLASS = ("All {n} training points are class {cls}: the loss falls at any rate, so there "
-             "is no rate to find. Add a class-{other} point.")
-EXPLODED_AT_ONCE = ("The loss exploded within {steps} steps, by a rate of {rate}: even the "
-                    "smallest rates overshoot here. Normalize the inputs.")
-NO_FALL = ("The loss did not fall between {low} and {high} (from {first} it reached at best "
-           "{best}): no rate trains these weights faster than another.")
-CANCELLED = "Sweep cancelled after {steps} of {total} steps."
-MISMATCH = "The settings changed while the model was read: find the rate again."
+SUGGESTED = N_("suggested learning rate: {rate} (loss falls fastest there; swept {low}..{high} "
+               "over {steps} steps)")
+NO_POINTS = N_("No training points: add points of both classes, then find a rate.")
+ONE_CLASS = N_("All {n} training points are class {cls}: the loss falls at any rate, so there "
+               "is no rate to find. Add a class-{other} point.")
+EXPLODED_AT_ONCE = N_("The loss exploded within {steps} steps, by a rate of {rate}: even the "
+                      "smallest rates overshoot here. Normalize the inputs.")
+NO_FALL = N_("The loss did not fall between {low} and {high} (from {first} it reached at best "
+             "{best}): no rate trains these weights faster than another.")
+CANCELLED = N_("Sweep cancelled after {steps} of {total} steps.")
+MISMATCH = N_("The settings changed while the model was read: find the rate again.")
 
 TEMPLATES = (SUGGESTED, NO_POINTS, ONE_CLASS, EXPLODED_AT_ONCE, NO_FALL, CANCELLED, MISMATCH)
 
@@ -113,8 +114,13 @@ class Sweep:
         """The English sentence (the window translates ``template`` before formatting)."""
         return self.template.format(**self.values)
 
+    def translated(self) -> str:
+        """The sentence in the chosen language (``core.i18n``), for a person to read."""
+        return _(self.template).format(**self.values)
+
     def to_dict(self) -> dict[str, object]:
-        """Plain JSON values; non-finite losses become null (JSON has no NaN)."""
+        """Plain JSON values; non-finite losses become null (JSON has no NaN). The message
+        stays English (``text()``): --json output is for scripts, which parse it."""
 
         def clean(values: np.ndarray) -> list[float | None]:
             return [float(v) if math.isfinite(v) else None for v in values]

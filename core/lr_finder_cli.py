@@ -13,6 +13,7 @@ from typing import TextIO
 
 from core.cli import Options
 from core.dataset import Dataset
+from core.i18n import _
 from core.lr_finder import find_learning_rate
 from core.native_logs import routine_native_logs_hidden
 from core.split import training_points
@@ -33,10 +34,12 @@ def run_finder(options: Options, out: TextIO = sys.stdout) -> int:
         try:
             options.json_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
         except OSError as error:
-            print(f"neuron-lab: error: {options.json_path}: {error.strerror}", file=sys.stderr)
+            print(_("neuron-lab: error: {path}: {reason}").format(
+                path=options.json_path, reason=error.strerror), file=sys.stderr)
             return 2
+    # The printed line is in the user's language; the JSON above keeps English (for scripts).
     if sweep.suggestion is None:
-        print(f"neuron-lab: {sweep.text()}", file=sys.stderr)
+        print(f"neuron-lab: {sweep.translated()}", file=sys.stderr)
         return 1
-    print(sweep.text(), file=out)
+    print(sweep.translated(), file=out)
     return 0

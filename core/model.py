@@ -19,6 +19,7 @@ from keras import ops  # noqa: E402
 
 from core.config import TrainConfig  # noqa: E402
 from core.geometry import BatchNormParams, fold_line  # noqa: E402
+from core.i18n import _  # noqa: E402
 from core.keras_private import (  # noqa: E402
     learning_rate_variable,
     normalization_broadcast_shape,
@@ -134,12 +135,13 @@ class NeuronModel:
                 *(v for v in self.keras_model.optimizer.variables if v is not rate)]
         theirs = [*variables, *optimizer_variables]
         if len(mine) != len(theirs) or len(variables) != len(self.keras_model.variables):
-            raise ValueError(f"the saved model has {len(theirs)} variables, this one "
-                             f"{len(mine)}")
+            raise ValueError(_("the saved model has {saved} variables, this one {mine}").format(
+                saved=len(theirs), mine=len(mine)))
         for target, (name, value) in zip(mine, theirs):
             if tuple(target.shape) != np.shape(value):
-                raise ValueError(f"the saved {name} has shape {list(np.shape(value))}, this "
-                                 f"model's {list(target.shape)}")
+                raise ValueError(_("the saved {name} has shape {saved}, this model's "
+                                   "{mine}").format(name=name, saved=list(np.shape(value)),
+                                                    mine=list(target.shape)))
         for target, (_name, value) in zip(mine, theirs):
             target.assign(np.asarray(value, dtype=target.dtype))
 

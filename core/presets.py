@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.i18n import N_
+
 Points = tuple[np.ndarray, np.ndarray]  # (n, 2) float64 coordinates, (n,) int8 labels
 
 
@@ -68,18 +70,21 @@ def circles(seed: int) -> Points:
 class Preset:
     name: str
     make: Callable[[int], Points]
-    summary: str
+    summary: str  # English, marked with N_(): whoever shows it translates it
 
 
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
-        Preset("seed-4", seed_4, "The question's 4 points (0,0),(1,0)->0 and (0,1),(1,1)->1"),
-        Preset("seed-2000", seed_2000, "The question's 2000 points (i,0)->0, (i,1)->1, i < 1000"),
-        Preset("noisy-corners", noisy_corners, "The answer's fix: noisy corners, label = y > 0.5"),
-        Preset("blobs", blobs, "Two Gaussian clouds"),
-        Preset("xor", xor, "XOR: not linearly separable"),
-        Preset("circles", circles, "A disc inside a ring: not linearly separable"),
+        Preset("seed-4", seed_4,
+               N_("The question's 4 points (0,0),(1,0)->0 and (0,1),(1,1)->1")),
+        Preset("seed-2000", seed_2000,
+               N_("The question's 2000 points (i,0)->0, (i,1)->1, i < 1000")),
+        Preset("noisy-corners", noisy_corners,
+               N_("The answer's fix: noisy corners, label = y > 0.5")),
+        Preset("blobs", blobs, N_("Two Gaussian clouds")),
+        Preset("xor", xor, N_("XOR: not linearly separable")),
+        Preset("circles", circles, N_("A disc inside a ring: not linearly separable")),
     )
 }
 

@@ -3,7 +3,8 @@
 A scenario is a preset (or None: keep the current points) plus config changes applied on top
 of whatever the user has set. The window's buttons and the command line both read ``SCENARIOS``,
 so the button and ``python main.py --headless --scenario NAME`` run exactly the same thing.
-Titles and explanations are plain English here; the window translates them for display.
+Titles and explanations are plain English here, marked with ``N_()`` for the catalogue; the
+window translates them for display.
 
 Why the two questions set their own seed: the question's symptoms depend on the random start.
 At seed 4 the four points show the BatchNormalization gap for all 20 epochs (fit 100%, predict
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from core.config import TrainConfig
+from core.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -74,43 +76,43 @@ SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
         Scenario(
-            "question-4", "Question: 4 points",
-            "The question's code: BatchNormalization + Adam (rate 0.001), 20 epochs, at "
-            "seed 4. Fit and predict disagree: fit reports 100% (training mode: each batch "
-            "normalised with its own statistics, the dashed line) while predict gets 75% "
-            "(inference mode: moving averages that have barely moved, the solid line).",
+            "question-4", N_("Question: 4 points"),
+            N_("The question's code: BatchNormalization + Adam (rate 0.001), 20 epochs, at "
+               "seed 4. Fit and predict disagree: fit reports 100% (training mode: each batch "
+               "normalised with its own statistics, the dashed line) while predict gets 75% "
+               "(inference mode: moving averages that have barely moved, the solid line)."),
             "seed-4", {**QUESTION, **KERAS_DEFAULTS, "seed": QUESTION_4_SEED},
             pace=STORY_PACE),
         Scenario(
-            "question-2000", "Question: 2000 points",
-            "x runs to 999 while y is 0 or 1: the unscaled feature saturates the "
-            "sigmoid and accuracy stays near 50% (Adam, 5 epochs, seed 0). The question's "
-            "code also had BatchNormalization, which rescales the features per batch "
-            "and, with Keras 3, often rescues this run; tick it to compare.",
+            "question-2000", N_("Question: 2000 points"),
+            N_("x runs to 999 while y is 0 or 1: the unscaled feature saturates the "
+               "sigmoid and accuracy stays near 50% (Adam, 5 epochs, seed 0). The question's "
+               "code also had BatchNormalization, which rescales the features per batch "
+               "and, with Keras 3, often rescues this run; tick it to compare."),
             "seed-2000", {**QUESTION, **KERAS_DEFAULTS, "batchnorm": False, "epochs": 5,
                           "seed": QUESTION_2000_SEED}, pace=2.0),
         Scenario(
-            "fix-remove-batchnorm", "Fix: remove BatchNormalization",
-            "The question's code without BatchNormalization (Adam 0.001, 20 epochs): "
-            "training and predict then use the same function. On the 4 points Adam at "
-            "0.001 barely moves the weights in 20 epochs; raise the rate next.",
+            "fix-remove-batchnorm", N_("Fix: remove BatchNormalization"),
+            N_("The question's code without BatchNormalization (Adam 0.001, 20 epochs): "
+               "training and predict then use the same function. On the 4 points Adam at "
+               "0.001 barely moves the weights in 20 epochs; raise the rate next."),
             None, WITHOUT_BATCHNORM, pace=STORY_PACE),
         Scenario(
-            "fix-normalize", "Fix: normalize inputs",
-            "Without BatchNormalization, a Normalization layer adapted to the points puts "
-            "x and y on one scale (Adam 0.001, 20 epochs): the 2000 points are learnt fully.",
+            "fix-normalize", N_("Fix: normalize inputs"),
+            N_("Without BatchNormalization, a Normalization layer adapted to the points puts "
+               "x and y on one scale (Adam 0.001, 20 epochs): the 2000 points are learnt fully."),
             None, {**WITHOUT_BATCHNORM, "normalize": True}, pace=STORY_PACE),
         Scenario(
-            "fix-sgd", "Fix: SGD, rate 0.5",
-            "Without BatchNormalization, plain gradient descent at rate 0.5 instead of "
-            "Adam at 0.001: large enough to separate the 4 points in 20 epochs. Inputs "
-            "stay unnormalized, so the 2000 points still saturate.",
+            "fix-sgd", N_("Fix: SGD, rate 0.5"),
+            N_("Without BatchNormalization, plain gradient descent at rate 0.5 instead of "
+               "Adam at 0.001: large enough to separate the 4 points in 20 epochs. Inputs "
+               "stay unnormalized, so the 2000 points still saturate."),
             None, {**WITHOUT_BATCHNORM, "optimizer": "sgd", "learning_rate": 0.5},
             pace=STORY_PACE),
         Scenario(
-            "answer-noisy-corners", "Answer: noisy corners",
-            "The answer's fix: 1000 noisy points around the corners, no "
-            "BatchNormalization, SGD, 20 epochs (reaches about 90%).",
+            "answer-noisy-corners", N_("Answer: noisy corners"),
+            N_("The answer's fix: 1000 noisy points around the corners, no "
+               "BatchNormalization, SGD, 20 epochs (reaches about 90%)."),
             "noisy-corners", {"optimizer": "sgd", "learning_rate": 0.01, **KERAS_DEFAULTS,
                               "batchnorm": False, "normalize": False, "epochs": 20},
             pace=STORY_PACE),

@@ -28,6 +28,7 @@ from core.atomic_write import atomic_write
 from core.config import EPOCH_LIMIT_RANGE, ConfigError, TrainConfig
 from core.csv_io import DataFileError, read_file_bytes
 from core.history import COLUMNS, EpochHistory
+from core.i18n import _
 
 FORMAT = "neuron-lab-session"
 VERSION = 1
@@ -123,7 +124,8 @@ def save_session(path: str | Path, session: Session) -> None:
     try:
         atomic_write(path, write)
     except OSError as error:
-        raise SessionFileError(f"{path}: could not save: {error.strerror or error}") from None
+        raise SessionFileError(_("{path}: could not save: {reason}").format(
+            path=path, reason=error.strerror or error)) from None
 
 
 # The big arrays (points, history) are encoded in pieces, after the rest: CPython's JSON
@@ -167,30 +169,36 @@ def load_session(path: str | Path) -> Session:
     except DataFileError as error:
         raise SessionFileError(str(error)) from None
     except UnicodeDecodeError:
-        raise SessionFileError(f"{path}: not a Neuron Lab session (not text)") from None
+        raise SessionFileError(_("{path}: not a Neuron Lab session (not text)").format(
+            path=path)) from None
     try:
         document = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as error:
-        message = getattr(error, "msg", "too deeply nested")
+        # json's own reason (error.msg) is the standard library's English, as Python says it
+        message = getattr(error, "msg", None) or _("too deeply nested")
         line = getattr(error, "lineno", None)
-        where = f" (line {line})" if line else ""
-        raise SessionFileError(f"{path}: not a Neuron Lab session: invalid JSON{where}: "
-                               f"{message}") from None
+        if line:
+            text = _("{path}: not a Neuron Lab session: invalid JSON (line {line}): {reason}")
+        else:
+            text = _("{path}: not a Neuron Lab session: invalid JSON: {reason}")
+        raise SessionFileError(text.format(path=path, line=line, reason=message)) from None
     return _parse(path, document)
 
 
 def _parse(path: Path, document: object) -> Session:
     def fail(message: str) -> SessionFileError:
-        return SessionFileError(f"{path}: {message}")
+        return SessionFileError(_("{path}: {message}").format(path=path, message=message))
 
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise fail(f"not a Neuron Lab session (no \"format\": \"{FORMAT}\")")
+        raise fail(_("not a Neuron Lab session (no \"format\": \"{format}\")").format(
+            format=FORMAT))
     version = document.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise fail(f"the session's version must be a whole number from 1, not {version!r}")
+        raise fail(_("the session's version must be a whole number from 1, not "
+                     "{version!r}").format(version=version))
     if version > VERSION:
-        raise fail(f"written by a newer Neuron Lab (session version {version}; this one reads "
-                   f"up to {VERSION})")
+        raise fail(_("written by a newer Neuron Lab (session version {version}; this one reads "
+                     "up to {supported})").format(version=version, supported=VERSION))
     try:
         config = _config(document.get("config"))
         xy, labels, ids = _points(document.get("points"))
@@ -211,46 +219,47 @@ def _short(value: object, limit: int = 40) -> str:
 
 def _message(error: Exception) -> str:
     if isinstance(error, KeyError):
-        return f"the session lacks {error.args[0]!r}"
+        return _("the session lacks {key!r}").format(key=error.args[0])
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def _config(raw: object) -> TrainConfig:
     if not isinstance(raw, dict):
-        raise ValueError("the session has no settings (\"config\")")
+        raise ValueError(_("the session has no settings (\"config\")"))
     known = {f.name for f in fields(TrainConfig)}
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise ValueError(f"unknown setting {unknown[0]!r} in \"config\"")
+        raise ValueError(_("unknown setting {name!r} in \"config\"").format(name=unknown[0]))
     try:
         return TrainConfig(**raw)
     except ConfigError as error:
-        raise ValueError(f"a setting in \"config\" is invalid: {error}") from None
+        raise ValueError(_("a setting in \"config\" is invalid: {problem}").format(
+            problem=error)) from None
 
 
 def _points(raw: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not isinstance(raw, dict):
-        raise ValueError("the session has no \"points\"")
+        raise ValueError(_("the session has no \"points\""))
     x, y = _numbers(raw["x"], "points.x"), _numbers(raw["y"], "points.y")
     labels = _numbers(raw["label"], "points.label")
     ids = _numbers(raw["id"], "points.id")
     if not len(x) == len(y) == len(labels) == len(ids):
-        raise ValueError("points.x, points.y, points.label and points.id differ in length")
+        raise ValueError(_("points.x, points.y, points.label and points.id differ in length"))
     if not np.all(np.isfinite(x) & np.isfinite(y)):
-        raise ValueError("a point's coordinates are not finite numbers")
+        raise ValueError(_("a point's coordinates are not finite numbers"))
     if not np.all((labels == 0) | (labels == 1)):
-        raise ValueError("a point's label is not 0 or 1")
+        raise ValueError(_("a point's label is not 0 or 1"))
     if len(ids) and (np.any(ids != np.round(ids)) or ids.min() < 0
                      or len(np.unique(ids)) != len(ids)):
-        raise ValueError("point ids must be distinct whole numbers from 0")
+        raise ValueError(_("point ids must be distinct whole numbers from 0"))
     return np.column_stack([x, y]), labels.astype(np.int8), ids.astype(np.int64)
 
 
 def _numbers(raw: object, name: str) -> np.ndarray:
     if not isinstance(raw, list):
-        raise ValueError(f"{name} must be a list of numbers")
+        raise ValueError(_("{name} must be a list of numbers").format(name=name))
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in raw):
-        raise ValueError(f"{name} must hold only numbers")
+        raise ValueError(_("{name} must hold only numbers").format(name=name))
     return np.asarray(raw, dtype=np.float64).reshape(-1)
 
 
@@ -258,32 +267,35 @@ def _model(raw: object) -> ModelState | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise ValueError("\"model\" must be an object or null")
+        raise ValueError(_("\"model\" must be an object or null"))
     epoch = raw["epoch"]
     if not isinstance(epoch, int) or isinstance(epoch, bool) or not 0 <= epoch <= MAX_EPOCH:
-        raise ValueError(f"model.epoch must be a whole number from 0 to {MAX_EPOCH}, not "
-                         f"{_short(epoch)}")
+        raise ValueError(_("model.epoch must be a whole number from 0 to {most}, not "
+                           "{value}").format(most=MAX_EPOCH, value=_short(epoch)))
     return ModelState(epoch, _variables(raw["variables"], "model.variables"),
                       _variables(raw["optimizer"], "model.optimizer"))
 
 
 def _variables(raw: object, name: str) -> tuple[tuple[str, np.ndarray], ...]:
     if not isinstance(raw, list):
-        raise ValueError(f"{name} must be a list")
+        raise ValueError(_("{name} must be a list").format(name=name))
     out = []
     for entry in raw:
         if not isinstance(entry, dict):
-            raise ValueError(f"{name} must hold objects")
+            raise ValueError(_("{name} must hold objects").format(name=name))
         dtype = np.dtype(str(entry["dtype"]))
         if dtype.kind not in "fiu":
-            raise ValueError(f"{name}: unknown number type {entry['dtype']!r}")
+            raise ValueError(_("{name}: unknown number type {dtype!r}").format(
+                name=name, dtype=entry["dtype"]))
         shape = tuple(int(v) for v in entry["shape"])
         values = np.asarray(_numbers(entry["values"], f"{name}.values"))
         if values.size != math.prod(shape):
-            raise ValueError(f"{name}: {entry['name']!r} has {values.size} values for shape "
-                             f"{list(shape)}")
+            raise ValueError(_("{name}: {variable!r} has {size} values for shape "
+                               "{shape}").format(name=name, variable=entry["name"],
+                                                 size=values.size, shape=list(shape)))
         if dtype.kind == "f" and not np.all(np.isfinite(values)):
-            raise ValueError(f"{name}: {entry['name']!r} holds a value that is not finite")
+            raise ValueError(_("{name}: {variable!r} holds a value that is not finite").format(
+                name=name, variable=entry["name"]))
         out.append((str(entry["name"]), values.astype(dtype).reshape(shape)))
     return tuple(out)
 
@@ -293,16 +305,16 @@ def _history(raw: object) -> np.ndarray:
     if raw is None:
         return empty
     if not isinstance(raw, dict) or not isinstance(raw.get("rows"), list):
-        raise ValueError("\"history\" must have \"columns\" and \"rows\"")
+        raise ValueError(_("\"history\" must have \"columns\" and \"rows\""))
     columns = raw.get("columns")
     if not isinstance(columns, list) or "epoch" not in columns:
-        raise ValueError("history.columns must name the columns, \"epoch\" among them")
+        raise ValueError(_("history.columns must name the columns, \"epoch\" among them"))
     if not raw["rows"]:
         return empty
     rows = np.asarray([[np.nan if v is None else v for v in row] for row in raw["rows"]],
                       dtype=np.float64)
     if rows.ndim != 2 or rows.shape[1] != len(columns):
-        raise ValueError("every history row must have one value per column")
+        raise ValueError(_("every history row must have one value per column"))
     # Columns are matched by name: a figure this version does not record is dropped, one
     # the file lacks is missing (NaN), as for a record made before it existed.
     out = np.full((len(rows), len(COLUMNS)), np.nan)
@@ -312,8 +324,8 @@ def _history(raw: object) -> np.ndarray:
     epochs = out[:, 0]
     if not np.all(np.isfinite(epochs)) or np.any(np.diff(epochs) <= 0) or epochs[0] < 0 \
             or epochs[-1] > MAX_EPOCH or np.any(epochs != np.round(epochs)):
-        raise ValueError(f"history epochs must be whole numbers increasing from 0 to at most "
-                         f"{MAX_EPOCH}")
+        raise ValueError(_("history epochs must be whole numbers increasing from 0 to at most "
+                           "{most}").format(most=MAX_EPOCH))
     return out
 
 
@@ -325,10 +337,12 @@ def _view(raw: object) -> tuple[tuple[float, float], tuple[float, float]] | None
         values = raw[axis] if isinstance(raw, dict) else None
         if not (isinstance(values, list) and len(values) == 2 and all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)):
-            raise ValueError(f"view.{axis} must be two finite numbers, low then high")
+            raise ValueError(_("view.{axis} must be two finite numbers, low then high").format(
+                axis=axis))
         low, high = (float(v) for v in values)
         if not (math.isfinite(low) and math.isfinite(high) and low < high):
-            raise ValueError(f"view.{axis} must be two finite numbers, low then high")
+            raise ValueError(_("view.{axis} must be two finite numbers, low then high").format(
+                axis=axis))
         ranges.append((low, high))
     return ranges[0], ranges[1]
 

@@ -41,6 +41,7 @@ import numpy as np
 
 from core.config import TrainConfig
 from core.dataset import Dataset
+from core.i18n import _
 from core.native_logs import routine_native_logs_hidden
 from core.pacing import ChunkSizer, PaceClock, RunLimit
 from core.record import EpochBatch, history_columns
@@ -410,14 +411,14 @@ class Trainer:
                 waiting_for_points = True
                 with self._cond:
                     self._steps = 0  # a step with no points to train on does nothing
-                self._publish(TrainerState.WAITING, "add points to train")
+                self._publish(TrainerState.WAITING, _("add points to train"))
                 continue
             epochs = 1 if orders.step else self._sizer.epochs()
             if orders.running and run.target is not None:
                 epochs = min(epochs, run.target - self.epoch)
             if epochs <= 0:
                 if self._end_run(orders.run_request):
-                    self._publish(TrainerState.PAUSED, "epoch limit reached")
+                    self._publish(TrainerState.PAUSED, _("epoch limit reached"))
                 continue
             if orders.running:
                 epochs = self._paced(orders, epochs)
@@ -459,10 +460,12 @@ class Trainer:
             try:
                 session.engine.neuron.load_state(model.variables, model.optimizer)
             except ValueError as error:
-                self.resume_problem = f"the session's model does not fit its settings ({error})"
+                self.resume_problem = _("the session's model does not fit its settings "
+                                        "({reason})").format(reason=error)
                 self._emit(session.snapshot(0))
                 self._publish(TrainerState.BUILDING,
-                              f"{self.resume_problem}; training starts again from epoch 0")
+                              _("{problem}; training starts again from epoch 0").format(
+                                  problem=self.resume_problem))
                 return
             self.epoch = model.epoch
         # The model as it really is (its line, its figures on these points), with the saved
@@ -538,8 +541,9 @@ class Trainer:
             if self._end_run(orders.run_request, drop_steps=True):  # else a newer run goes on
                 self._publish(
                     TrainerState.DIVERGED,
-                    f"loss became NaN or infinite in epoch {self.epoch + 1}; kept the weights "
-                    f"of epoch {self.epoch} (try a smaller learning rate or normalized inputs)",
+                    _("loss became NaN or infinite in epoch {epoch}; kept the weights of epoch "
+                      "{kept} (try a smaller learning rate or normalized inputs)").format(
+                          epoch=self.epoch + 1, kept=self.epoch),
                 )
 
     def _compile_if_needed(self, session: TrainingSession, config: TrainConfig,

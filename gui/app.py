@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import sys
 
+from core import i18n
 from core.cli import Options
 from core.dataset import Dataset
 from core.document import Document
+from core.i18n import _
 from core.pacing import DEFAULT_PACE
 from core.scenarios import SCENARIOS
 from core.trainer import TrainerState
@@ -70,9 +72,16 @@ def run_app(options: Options) -> int:
         return save_screenshot(options)
     if options.reset_settings:
         return reset_user_settings()
-    message = problem()
+    from gui.help import app_settings
+    from gui.language_menu import remembered_language
+
+    settings = app_settings()
+    # --lang, else the language chosen in View > Language, else the system's.
+    language = options.lang or remembered_language(settings) or i18n.system_language()
+    i18n.set_language(language)
+    message = problem(language)
     if message:
-        print(f"neuron-lab: {message}", file=sys.stderr)
+        print(_("neuron-lab: {message}").format(message=message), file=sys.stderr)
         return 1
     from PyQt6.QtWidgets import QApplication
 
@@ -82,10 +91,11 @@ def run_app(options: Options) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Neuron Lab")
     app.setWindowIcon(app_icon())  # task switchers and docks show the application's icon
-    from gui.help import app_settings
     from gui.recovery import default_folder
+    from gui.translation import install
 
-    window = open_window(options, settings=app_settings(), recovery_folder=default_folder())
+    translators = install(app, language)  # noqa: F841 - kept alive while the window lives
+    window = open_window(options, settings=settings, recovery_folder=default_folder())
     signals = SignalQuitter(app, window)
     status = app.exec()
     dispose_window(app, window)
@@ -133,8 +143,10 @@ class SignalQuitter:
         for number in numbers:
             terminate = number == signal.SIGTERM or self._asked
             self.status = 128 + number
-            print(f"neuron-lab: {signal.Signals(number).name} received, "
-                  f"{'closing now' if terminate else 'closing'}", file=sys.stderr, flush=True)
+            name = signal.Signals(number).name
+            print((_("neuron-lab: {signal} received, closing now") if terminate
+                   else _("neuron-lab: {signal} received, closing")).format(signal=name),
+                  file=sys.stderr, flush=True)
             if terminate:
                 self._terminated = True
                 self._window.terminate()
@@ -155,11 +167,11 @@ def reset_user_settings() -> int:
 
     settings = app_settings()
     if not reset_settings(settings):
-        print(f"neuron-lab: error: could not clear the settings in {settings.fileName()}",
-              file=sys.stderr)
+        print(_("neuron-lab: error: could not clear the settings in {file}").format(
+            file=settings.fileName()), file=sys.stderr)
         return 2
-    print(f"neuron-lab: settings reset (window size, splitter, last folder, pace, brush, "
-          f"recent files, welcome) in {settings.fileName()}")
+    print(_("neuron-lab: settings reset (window size, splitter, last folder, pace, brush, "
+            "recent files, welcome, language) in {file}").format(file=settings.fileName()))
     return 0
 
 
@@ -179,8 +191,13 @@ def save_screenshot(options: Options, timeout_ms: int = 600_000) -> int:
     from PyQt6.QtCore import QEventLoop, QTimer
     from PyQt6.QtWidgets import QApplication
 
+    from gui.status_bar import state_names
+
     hide_qt_noise()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from gui.translation import install
+
+    translators = install(app, i18n.language())  # noqa: F841 - as chosen for the command line
     window = _make_window(options, pace=None)  # nobody watches: the engine's full speed
     window.show()
     if options.session is not None:  # --session FILE --screenshot: --epochs N more, then shot
@@ -205,10 +222,12 @@ def save_screenshot(options: Options, timeout_ms: int = 600_000) -> int:
     window.close()
     dispose_window(app, window)
     if not saved:
-        print(f"neuron-lab: error: could not write {options.screenshot}", file=sys.stderr)
+        print(_("neuron-lab: error: could not write {file}").format(file=options.screenshot),
+              file=sys.stderr)
         return 2
     state = finished["state"]
     if state != TrainerState.PAUSED:
-        shown = state.value if state else "unfinished"
-        print(f"neuron-lab: screenshot taken with training {shown}", file=sys.stderr)
+        shown = state_names().get(state, str(state)) if state else _("unfinished")
+        print(_("neuron-lab: screenshot taken with training {state}").format(state=shown),
+              file=sys.stderr)
     return 0

@@ -50,9 +50,9 @@ def caption_text(caption: Caption) -> str:
 
 def verdict_names() -> dict[str, str]:
     """What each verdict is called (the icon's tooltip), translated when asked."""
-    tr = QCoreApplication.translate
-    return {"works": tr("Caption", "works"), "fails": tr("Caption", "fails"),
-            "learning": tr("Caption", "learning"), "idle": tr("Caption", "idle")}
+    translate = QCoreApplication.translate
+    return {"works": translate("Caption", "works"), "fails": translate("Caption", "fails"),
+            "learning": translate("Caption", "learning"), "idle": translate("Caption", "idle")}
 
 
 def verdict_pixmap(verdict: str, size: int = ICON_SIZE) -> QPixmap:

@@ -40,6 +40,7 @@ from core.config import (
     ConfigError,
     TrainConfig,
 )
+from core.i18n import _
 from core.presets import PRESETS
 from core.scenarios import SCENARIOS, Scenario
 from gui.actions import keep_focus_off, keep_keys_in
@@ -75,7 +76,7 @@ class ControlsPanel(QWidget):
         self.preset = QComboBox()
         for name, preset in PRESETS.items():
             self.preset.addItem(name, name)
-            self.preset.setItemData(self.preset.count() - 1, preset.summary,
+            self.preset.setItemData(self.preset.count() - 1, _(preset.summary),
                                     Qt.ItemDataRole.ToolTipRole)
         self.preset.setToolTip(self.tr("Replace the points with a named data set (undoable)"))
         self.preset.activated.connect(lambda i: self.presetChosen.emit(self.preset.itemData(i)))

@@ -248,6 +248,9 @@ class MetricsView(QWidget):
                 ("b", self.tr("b"), "b"))),
         ):
             plot.hideButtons()  # pyqtgraph's auto-range "A": ranges here are always automatic
+            # and its right-click menu (English only, and its log axes and transforms would
+            # fight the charts' own "log epochs"); File > Export picture saves the charts.
+            plot.setMenuEnabled(False)
             self._legends.append((plot, title, names))
             if plot is not self._accuracy_plot:
                 plot.setXLink(self._accuracy_plot)

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import ctypes.util
 import os
+import shutil
 import socket
+import subprocess
 import sys
+
+from core.i18n import _, language
 
 # Shared library -> Debian/Ubuntu package that provides it, for the libraries Qt's xcb plugin
 # loads (measured on Debian: icccm and keysyms were the ones missing on a bare machine).
@@ -29,6 +33,24 @@ XCB_LIBRARIES = {
     "fontconfig": "libfontconfig1",
     "dbus-1": "libdbus-1-3",
 }
+# The package with fonts for the languages that need their own script (Debian/Ubuntu).
+SCRIPT_FONTS = {"zh": ("zh", "fonts-noto-cjk")}  # language -> (fontconfig lang, package)
+
+
+def missing_font_package(code: str) -> str | None:
+    """The package to install when no font can show ``code``'s script (Chinese text would be
+    boxes), else None. Asks fontconfig's ``fc-list``; without it, gives the benefit of the
+    doubt."""
+    needed = SCRIPT_FONTS.get(code.split("_")[0])
+    fc_list = shutil.which("fc-list")
+    if needed is None or fc_list is None:
+        return None
+    try:
+        fonts = subprocess.run([fc_list, f":lang={needed[0]}", "family"], capture_output=True,
+                               text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return None if fonts.strip() else needed[1]
 
 
 def x_server_answers(display: str, timeout: float = 2.0) -> bool:
@@ -59,29 +81,40 @@ def x_server_answers(display: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def problem() -> str | None:
-    """One line saying why a window cannot open here, or None when it can."""
+def problem(code: str | None = None) -> str | None:
+    """One line saying why a window cannot open here, or None when it can. ``code``: the
+    interface's language (default: the one chosen), whose script needs a font."""
     platform = os.environ.get("QT_QPA_PLATFORM", "")
     if not sys.platform.startswith("linux") or platform.startswith(("offscreen", "minimal")):
         return None
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        return ("no display found (DISPLAY is not set); to train without a window run "
-                "'python main.py --headless' (see --help)")
-    if platform.startswith("wayland") or (not os.environ.get("DISPLAY")):
-        return None
-    display = os.environ["DISPLAY"]
-    if not x_server_answers(display):
-        return (f"cannot connect to the X display '{display}' (is an X server running "
-                "there?); to train without a window run 'python main.py --headless'")
-    missing = [pkg for lib, pkg in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None]
-    if missing:
-        return ("Qt's X11 plugin needs libraries that are not installed; on Debian/Ubuntu run: "
-                f"sudo apt-get install {' '.join(missing)}")
+        return _("no display found (DISPLAY is not set); to train without a window run "
+                 "'python main.py --headless' (see --help)")
+    if not platform.startswith("wayland") and os.environ.get("DISPLAY"):
+        display = os.environ["DISPLAY"]
+        if not x_server_answers(display):
+            return _("cannot connect to the X display '{display}' (is an X server running "
+                     "there?); to train without a window run 'python main.py --headless'"
+                     ).format(display=display)
+        missing = [pkg for lib, pkg in XCB_LIBRARIES.items()
+                   if ctypes.util.find_library(lib) is None]
+        if missing:
+            return _("Qt's X11 plugin needs libraries that are not installed; on "
+                     "Debian/Ubuntu run: sudo apt-get install {packages}").format(
+                         packages=" ".join(missing))
+    package = missing_font_package(code or language())
+    if package is not None:
+        return _("no font here can show Chinese text (it would be boxes); on Debian/Ubuntu "
+                 "run: sudo apt-get install {package}, or start with --lang en").format(
+                     package=package)
     return None
 
 
 if __name__ == "__main__":
+    from core import i18n
+
+    i18n.set_language(i18n.system_language())
     message = problem()
     if message:
-        print(f"neuron-lab: {message}", file=sys.stderr)
+        print(_("neuron-lab: {message}").format(message=message), file=sys.stderr)
         sys.exit(1)

@@ -27,6 +27,7 @@ from PyQt6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QMessageBox, QWidget
 
 from core.document import Document
+from core.i18n import _
 from core.session import Session, SessionFileError, load_session, save_session
 from gui.background import BackgroundWorker
 
@@ -152,7 +153,8 @@ class Recovery(QObject):
         try:
             session = load_session(path)
         except SessionFileError as error:
-            print(f"neuron-lab: the recovery copy cannot be read: {error}", file=sys.stderr)
+            print(_("neuron-lab: the recovery copy cannot be read: {error}").format(
+                error=error), file=sys.stderr)
             _remove(path)
             return None
         if session.epoch:
@@ -179,15 +181,15 @@ def _write(path: Path, session: Session) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         save_session(path, session)
     except OSError as error:
-        print(f"neuron-lab: could not write the recovery copy {path}: "
-              f"{error.strerror or error}", file=sys.stderr)
+        print(_("neuron-lab: could not write the recovery copy {path}: {reason}").format(
+            path=path, reason=error.strerror or error), file=sys.stderr)
     except SessionFileError as error:
-        print(f"neuron-lab: the recovery copy: {error}", file=sys.stderr)
+        print(_("neuron-lab: the recovery copy: {error}").format(error=error), file=sys.stderr)
 
 
 def _remove(path: Path) -> None:
     try:
         path.unlink(missing_ok=True)
     except OSError as error:
-        print(f"neuron-lab: could not remove the recovery copy {path}: "
-              f"{error.strerror or error}", file=sys.stderr)
+        print(_("neuron-lab: could not remove the recovery copy {path}: {reason}").format(
+            path=path, reason=error.strerror or error), file=sys.stderr)

@@ -1,9 +1,12 @@
-"""Suite-wide settings: offscreen Qt, quiet TensorFlow, one thread pool per process."""
+"""Suite-wide settings: offscreen Qt, quiet TensorFlow, one thread pool per process, and the
+source language (tests read messages in English whatever the machine's locale; the tests of
+other languages choose theirs explicitly)."""
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ["LANGUAGE"] = "en"  # also for the app's subprocesses (core.i18n.system_language)
 
 
 def pytest_addoption(parser):
