@@ -45,6 +45,7 @@ from gui.export_actions import ExportActions
 from gui.file_actions import FileActions
 from gui.help import WelcomeOverlay, show_keys, show_meanings
 from gui.landscape_panel import LandscapePanel
+from gui.language_menu import add_language_menu
 from gui.layout import central_widget
 from gui.lr_finder_panel import LrFinderPanel
 from gui.metrics_view import MetricsView
@@ -532,6 +533,8 @@ class MainWindow(QMainWindow):
             self.panels.setTabToolTip(self.panel_index(panel), tip)
             self.view_menu.addAction(window_action(
                 self, title, f"Ctrl+{number}", lambda _=False, p=panel: self.show_panel(p), tip))
+        self.language_menu = add_language_menu(self, self.view_menu, self._settings,
+                                               lambda text: self.status.message(text, 10_000))
 
     def _add_panel(self, panel: QWidget, title: str) -> QWidget:
         """A tab whose page scrolls: a panel's table or buttons must not set the whole
