@@ -6,8 +6,9 @@ import numpy as np
 
 MAX_CHUNK_EPOCHS = 5000
 # Batches in the first chunk of a long epoch, before its cost is known (after a new batch size):
-# a few milliseconds at 0.1-0.2 microseconds a step, so even the first chunk ends within a frame.
-FIRST_CHUNK_STEPS = 50_000
+# 10-25 ms at batch 1 on 1,000,000 points (10-20 microseconds a step, measured), so even the
+# first chunk ends within a frame or two.
+FIRST_CHUNK_STEPS = 1_000
 
 
 class ChunkSizer:
@@ -28,8 +29,8 @@ class ChunkSizer:
 
     def steps(self, steps_per_epoch: int) -> int | None:
         """Batches per chunk when one epoch takes longer than a frame (None: whole epochs).
-        1,000,000 points at batch 1 is a million steps an epoch, 0.1-0.2 s: a pause waited
-        for it; cut into frames, a chunk ends (and a pause lands) within one."""
+        1,000,000 points at batch 1 is a million steps an epoch, 10-20 s: a pause waited for
+        it; cut into frames, a chunk ends (and a pause lands) within about one."""
         if self._seconds_per_epoch is None:
             return FIRST_CHUNK_STEPS if steps_per_epoch > FIRST_CHUNK_STEPS else None
         if self._seconds_per_epoch <= self._frame_seconds:
