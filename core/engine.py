@@ -184,6 +184,7 @@ class Engine:
         # hits, state at its start); None when every epoch run was finished.
         self._unfinished: tuple | None = None
         self.last_steps = 0  # batches the last ``run`` ran (for sizing the next chunk)
+        self._orders: tuple | None = None  # (key, the order table) of the last call
         self._compiled: set[tuple[int, int, int]] = set()
 
     def tracing_count(self) -> int:
@@ -287,11 +288,17 @@ class Engine:
         x, y, x_test, y_test = self._padded_arrays(data, capacity, test_capacity)
         table = _epochs_per_call(capacity)
         epochs = min(epochs, table)
-        orders = np.zeros((table, capacity), np.int32)
-        if shuffle:
-            orders[:epochs, :n] = epoch_orders(n, seed, start_epoch, epochs)
-        else:
-            orders[:epochs, :n] = np.arange(n, dtype=np.int32)
+        # The same table for every slice of one epoch: at 1,000,000 points building it (a
+        # permutation and a 16 MB tensor) cost more than a slice's steps.
+        orders_key = (n, seed, start_epoch, epochs, table, capacity, shuffle)
+        if self._orders is None or self._orders[0] != orders_key:
+            orders = np.zeros((table, capacity), np.int32)
+            if shuffle:
+                orders[:epochs, :n] = epoch_orders(n, seed, start_epoch, epochs)
+            else:
+                orders[:epochs, :n] = np.arange(n, dtype=np.int32)
+            self._orders = (orders_key, tf.constant(orders))
+        orders = self._orders[1]
         if self._unfinished is not None:
             _, first_batch, loss_sum, correct, saved = self._unfinished
         else:
@@ -299,7 +306,7 @@ class Engine:
             saved = [v.value for v in self._state]  # unused: a new epoch saves its own
         budget = _NO_BUDGET if max_steps is None else max(1, int(max_steps))
         records, done, diverged, next_batch, loss_sum, correct, saved = self._function(
-            x, y, x_test, y_test, tf.constant(n), tf.constant(data.n_test), tf.constant(orders),
+            x, y, x_test, y_test, tf.constant(n), tf.constant(data.n_test), orders,
             tf.constant(epochs), tf.constant(batch_size), slots, tf.constant(budget),
             tf.constant(first_batch), loss_sum, correct, saved,
         )

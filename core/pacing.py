@@ -35,7 +35,11 @@ class ChunkSizer:
             return FIRST_CHUNK_STEPS if steps_per_epoch > FIRST_CHUNK_STEPS else None
         if self._seconds_per_epoch <= self._frame_seconds:
             return None
-        return max(1, int(steps_per_epoch * self._frame_seconds / self._seconds_per_epoch))
+        # At least FIRST_CHUNK_STEPS: a chunk has a fixed cost besides its steps, which the
+        # estimate counts as steps; without a floor the chunks shrank towards one step each
+        # and an epoch at 1,000,000 points never ended.
+        return max(FIRST_CHUNK_STEPS,
+                   int(steps_per_epoch * self._frame_seconds / self._seconds_per_epoch))
 
     def observe(self, epochs: float, seconds: float) -> None:
         """``epochs`` ran in ``seconds``; a fraction when the chunk ended inside an epoch."""
