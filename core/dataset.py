@@ -10,8 +10,9 @@ history, so a document can tell when the points are back where they were saved.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,6 +23,28 @@ LABELS = (0, 1)
 # big file again and again no longer grows memory without end.
 MAX_UNDO_STEPS = 10_000
 MAX_UNDO_BYTES = 100 * 2**20
+# How many recent edits ``change_between`` remembers: a reader follows the newest one.
+_CHANGES_KEPT = 8
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one edit did to the rows, so a reader holding the points before it can follow
+    with work in proportion to the edit, not to all the points (one click among 1,000,000).
+
+    ``kind`` "insert": ``count`` new rows now start at ``index``; "delete": the ``count`` rows
+    from ``index`` are gone; "update": the rows at ``indices`` have new coordinates or labels
+    (same ids, same places)."""
+
+    kind: str
+    index: int = 0
+    count: int = 0
+    indices: np.ndarray | None = None
+
+    @property
+    def size(self) -> int:
+        """How many rows it touches."""
+        return len(self.indices) if self.indices is not None else self.count
 
 
 @dataclass(frozen=True)
@@ -37,14 +60,99 @@ class DataSnapshot:
         return len(self.labels)
 
     def count(self, label: int) -> int:
-        return int(np.count_nonzero(self.labels == label))
+        # Labels are 0 or 1: counting the ones needs no comparison array (1 MB at 1,000,000).
+        ones = int(np.count_nonzero(self.labels))
+        return ones if label == 1 else len(self.labels) - ones if label == 0 else 0
 
 
-@dataclass
+_NAMES = ("xy", "labels", "ids")
+_EMPTY = {"xy": np.empty((0, 2), dtype=np.float64), "labels": np.empty(0, dtype=np.int8),
+          "ids": np.empty(0, dtype=np.int64)}
+
+
 class _State:
-    xy: np.ndarray = field(default_factory=lambda: np.empty((0, 2), dtype=np.float64))
-    labels: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int8))
-    ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    """The points: three arrays of ``n`` rows, each the start of a buffer with room to grow.
+
+    At 1,000,000 points a copy of them costs more than a click may take, so a click appends
+    into the room left (no copy), undoing it shortens the view, and a snapshot is a read-only
+    view of the rows, not a copy. What keeps snapshots unchanged: rows a snapshot has seen
+    (``_seen``) are never written in place; an in-place edit of them (a move, a relabel) copies
+    that array first, and an append past the rows seen writes only where no snapshot looks.
+    """
+
+    def __init__(self, xy: np.ndarray | None = None, labels: np.ndarray | None = None,
+                 ids: np.ndarray | None = None, *, fresh: bool = False) -> None:
+        self._buffers: dict[str, np.ndarray] = {}
+        self._seen: dict[str, int] = {}  # rows of each buffer some snapshot may view
+        self.n = 0
+        arrays = (xy, labels, ids)
+        self.set(*(a if a is not None else _EMPTY[name] for name, a in zip(_NAMES, arrays)),
+                 fresh=fresh)
+
+    @property
+    def xy(self) -> np.ndarray:
+        return self._buffers["xy"][:self.n]
+
+    @property
+    def labels(self) -> np.ndarray:
+        return self._buffers["labels"][:self.n]
+
+    @property
+    def ids(self) -> np.ndarray:
+        return self._buffers["ids"][:self.n]
+
+    def set(self, xy: np.ndarray, labels: np.ndarray, ids: np.ndarray, *,
+            fresh: bool = False) -> None:
+        """Take these arrays as the points. ``fresh``: made just now and seen by no one
+        else (else they may be a snapshot's or an undo step's, and are never written)."""
+        self.n = len(labels)
+        for name, array in zip(_NAMES, (xy, labels, ids)):
+            self._buffers[name] = array
+            self._seen[name] = 0 if fresh else len(array)
+
+    def insert(self, index: int, xy: np.ndarray, labels: np.ndarray, ids: np.ndarray) -> None:
+        """Insert rows at ``index``: at the end, into the room left when it is free."""
+        new = {"xy": np.asarray(xy, dtype=np.float64).reshape(-1, 2),
+               "labels": np.asarray(labels, dtype=np.int8).reshape(-1),
+               "ids": np.asarray(ids, dtype=np.int64).reshape(-1)}
+        k, n = len(new["labels"]), self.n
+        if index != n:
+            self.set(*(np.insert(getattr(self, name), index, new[name], axis=0)
+                       for name in _NAMES), fresh=True)
+            return
+        for name in _NAMES:
+            buffer = self._buffers[name]
+            if n + k > len(buffer) or self._seen[name] > n:  # no room, or a snapshot's rows
+                grown = np.empty((max(n + k, n + n // 4 + 64),) + buffer.shape[1:], buffer.dtype)
+                grown[:n] = buffer[:n]
+                self._buffers[name], self._seen[name] = grown, 0
+            self._buffers[name][n:n + k] = new[name]
+        self.n = n + k
+
+    def delete(self, index: int, count: int) -> None:
+        """Remove ``count`` rows from ``index``: from the end, only the view shortens."""
+        if index + count == self.n:
+            self.n = index
+            return
+        self.set(*(np.delete(getattr(self, name), slice(index, index + count), axis=0)
+                   for name in _NAMES), fresh=True)
+
+    def writable(self, name: str) -> np.ndarray:
+        """The array ``name`` for writing rows in place: copied first when a snapshot may
+        view it, so what readers hold stays as they read it."""
+        if self._seen[name]:
+            self._buffers[name], self._seen[name] = self._buffers[name].copy(), 0
+        return getattr(self, name)
+
+    def views(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Read-only views of the rows, for a snapshot (these rows are never written again)."""
+        arrays = []
+        for name in _NAMES:
+            self._seen[name] = max(self._seen[name], self.n)
+            view = getattr(self, name)
+            view.flags.writeable = False
+            arrays.append(view)
+        return tuple(arrays)
 
 
 class _Operation:
@@ -56,10 +164,11 @@ class _Operation:
     serial = 0
     size = 0  # nbytes() when last counted into the history's total
 
-    def apply(self, state: _State) -> None:
+    def apply(self, state: _State) -> Change | None:
+        """Do the edit; what it did to the rows (None: more than a few rows' change)."""
         raise NotImplementedError
 
-    def revert(self, state: _State) -> None:
+    def revert(self, state: _State) -> Change | None:
         raise NotImplementedError
 
     def nbytes(self) -> int:
@@ -75,26 +184,24 @@ class _Insert(_Operation):
     label: int
     point_id: int
 
-    def apply(self, state: _State) -> None:
-        state.xy = np.insert(state.xy, self.index, self.xy, axis=0)
-        state.labels = np.insert(state.labels, self.index, self.label)
-        state.ids = np.insert(state.ids, self.index, self.point_id)
+    def apply(self, state: _State) -> Change:
+        state.insert(self.index, self.xy, self.label, self.point_id)
+        return Change("insert", self.index, 1)
 
-    def revert(self, state: _State) -> None:
-        state.xy = np.delete(state.xy, self.index, axis=0)
-        state.labels = np.delete(state.labels, self.index)
-        state.ids = np.delete(state.ids, self.index)
+    def revert(self, state: _State) -> Change:
+        state.delete(self.index, 1)
+        return Change("delete", self.index, 1)
 
 
 @dataclass
 class _Delete(_Operation):
     inner: _Insert
 
-    def apply(self, state: _State) -> None:
-        self.inner.revert(state)
+    def apply(self, state: _State) -> Change:
+        return self.inner.revert(state)
 
-    def revert(self, state: _State) -> None:
-        self.inner.apply(state)
+    def revert(self, state: _State) -> Change:
+        return self.inner.apply(state)
 
 
 @dataclass
@@ -103,11 +210,13 @@ class _Move(_Operation):
     old: tuple[float, float]
     new: tuple[float, float]
 
-    def apply(self, state: _State) -> None:
-        state.xy[self.index] = self.new
+    def apply(self, state: _State) -> Change:
+        state.writable("xy")[self.index] = self.new
+        return Change("update", indices=np.array([self.index]))
 
-    def revert(self, state: _State) -> None:
-        state.xy[self.index] = self.old
+    def revert(self, state: _State) -> Change:
+        state.writable("xy")[self.index] = self.old
+        return Change("update", indices=np.array([self.index]))
 
 
 @dataclass
@@ -116,10 +225,10 @@ class _ReplaceAll(_Operation):
     new: _State
 
     def apply(self, state: _State) -> None:
-        state.xy, state.labels, state.ids = self.new.xy, self.new.labels, self.new.ids
+        state.set(self.new.xy, self.new.labels, self.new.ids)
 
     def revert(self, state: _State) -> None:
-        state.xy, state.labels, state.ids = self.old.xy, self.old.labels, self.old.ids
+        state.set(self.old.xy, self.old.labels, self.old.ids)
 
     def nbytes(self) -> int:
         """The points it replaced (the new ones are the current points, or the next
@@ -136,14 +245,15 @@ class _InsertMany(_Operation):
     labels: np.ndarray
     ids: np.ndarray
 
-    def apply(self, state: _State) -> None:
-        state.xy = np.concatenate([state.xy, self.xy])
-        state.labels = np.concatenate([state.labels, self.labels])
-        state.ids = np.concatenate([state.ids, self.ids])
+    def apply(self, state: _State) -> Change:
+        start = state.n
+        state.insert(start, self.xy, self.labels, self.ids)
+        return Change("insert", start, len(self.labels))
 
-    def revert(self, state: _State) -> None:
-        keep = len(state.labels) - len(self.labels)
-        state.xy, state.labels, state.ids = state.xy[:keep], state.labels[:keep], state.ids[:keep]
+    def revert(self, state: _State) -> Change:
+        keep = state.n - len(self.labels)
+        state.delete(keep, len(self.labels))
+        return Change("delete", keep, len(self.labels))
 
 
 @dataclass
@@ -155,10 +265,10 @@ class _DeleteMany(_Operation):
     labels: np.ndarray
     ids: np.ndarray
 
-    def apply(self, state: _State) -> None:
+    def apply(self, state: _State) -> None:  # scattered rows: readers read them all again
         keep = np.ones(len(state.labels), dtype=bool)
         keep[self.indices] = False
-        state.xy, state.labels, state.ids = state.xy[keep], state.labels[keep], state.ids[keep]
+        state.set(state.xy[keep], state.labels[keep], state.ids[keep], fresh=True)
 
     def revert(self, state: _State) -> None:
         total = len(state.labels) + len(self.indices)
@@ -169,7 +279,7 @@ class _DeleteMany(_Operation):
         ids = np.empty(total, dtype=np.int64)
         xy[back], labels[back], ids[back] = self.xy, self.labels, self.ids
         xy[~back], labels[~back], ids[~back] = state.xy, state.labels, state.ids
-        state.xy, state.labels, state.ids = xy, labels, ids
+        state.set(xy, labels, ids, fresh=True)
 
 
 @dataclass
@@ -181,11 +291,13 @@ class _MoveMany(_Operation):
     old: np.ndarray  # (k, 2)
     new: np.ndarray  # (k, 2)
 
-    def apply(self, state: _State) -> None:
-        state.xy[self.indices] = self.new
+    def apply(self, state: _State) -> Change:
+        state.writable("xy")[self.indices] = self.new
+        return Change("update", indices=self.indices)
 
-    def revert(self, state: _State) -> None:
-        state.xy[self.indices] = self.old
+    def revert(self, state: _State) -> Change:
+        state.writable("xy")[self.indices] = self.old
+        return Change("update", indices=self.indices)
 
 
 @dataclass
@@ -194,11 +306,13 @@ class _Relabel(_Operation):
     old: np.ndarray  # the labels they had
     label: int
 
-    def apply(self, state: _State) -> None:
-        state.labels[self.indices] = self.label
+    def apply(self, state: _State) -> Change:
+        state.writable("labels")[self.indices] = self.label
+        return Change("update", indices=self.indices)
 
-    def revert(self, state: _State) -> None:
-        state.labels[self.indices] = self.old
+    def revert(self, state: _State) -> Change:
+        state.writable("labels")[self.indices] = self.old
+        return Change("update", indices=self.indices)
 
 
 class Dataset:
@@ -216,6 +330,7 @@ class Dataset:
         self._version = 0
         self._listeners: list[Callable[[], None]] = []
         self._snapshot: DataSnapshot | None = None
+        self._changes: deque[tuple[int, Change | None]] = deque(maxlen=_CHANGES_KEPT)
         if xy is not None and labels is not None:
             self._state = self._make_state(xy, labels, ids)
 
@@ -238,17 +353,25 @@ class Dataset:
             return len(self._state.labels)
 
     def snapshot(self) -> DataSnapshot:
-        """The points now, as read-only arrays. One copy per version, shared by every reader
-        of that version: an edit at 1,000,000 points is read by the plot, the status bar, the
-        trainer and the advice, and a copy each cost more than the edit itself."""
+        """The points now, as read-only arrays, shared by every reader of that version: an
+        edit at 1,000,000 points is read by the plot, the status bar, the trainer and the
+        advice. Views, not copies (``_State`` never writes rows a snapshot has seen)."""
         with self._lock:
             cached = self._snapshot
             if cached is None or cached.version != self._version:
-                arrays = [a.copy() for a in (self._state.xy, self._state.labels, self._state.ids)]
-                for array in arrays:
-                    array.setflags(write=False)
-                cached = self._snapshot = DataSnapshot(*arrays, self._version)
+                cached = self._snapshot = DataSnapshot(*self._state.views(), self._version)
             return cached
+
+    def change_between(self, old: int, new: int) -> Change | None:
+        """The one edit that took the points from version ``old`` to version ``new``: a
+        reader that drew version ``old`` follows it, reading the rows it touched from the
+        snapshot of version ``new``. None when more than one edit came between (the rows
+        they touched may have changed again), when it changed more than a few rows (a file
+        loaded) or is too old to be remembered: the reader takes the whole snapshot again."""
+        with self._lock:
+            if new != old + 1 or old < 0:
+                return None
+            return next((change for version, change in self._changes if version == new), None)
 
     def can_undo(self) -> bool:
         return bool(self._undo)
@@ -297,9 +420,9 @@ class Dataset:
             if merge and isinstance(last, _Move) and last.index == index:
                 last.new = new
                 last.serial = self._take_serial()  # other points than at the old position
-                last.apply(self._state)
+                change = last.apply(self._state)
                 self._redo.clear()
-                self._changed()
+                self._changed(change)
                 return
             old = tuple(float(v) for v in self._state.xy[index])
             self._do(_Move(index, old, new))
@@ -324,11 +447,11 @@ class Dataset:
             added = _InsertMany(xy.copy(), labels.astype(np.int8), ids)
             last = self._undo[-1] if self._undo else None
             if merge and isinstance(last, _InsertMany):
-                added.apply(self._state)
+                change = added.apply(self._state)
                 last.xy = np.concatenate([last.xy, added.xy])
                 last.labels = np.concatenate([last.labels, added.labels])
                 last.ids = np.concatenate([last.ids, added.ids])
-                self._continue(last)
+                self._continue(last, change)
             else:
                 self._do(added)
             return np.arange(start, start + len(xy))
@@ -359,8 +482,7 @@ class Dataset:
             if (merge and isinstance(last, _MoveMany)
                     and np.array_equal(last.indices, indices)):
                 last.new = xy.copy()
-                last.apply(self._state)
-                self._continue(last)
+                self._continue(last, last.apply(self._state))
                 return
             self._do(_MoveMany(indices, self._state.xy[indices], xy.copy()))
 
@@ -386,7 +508,7 @@ class Dataset:
             new = self._make_state(xy, labels, ids)
             # The old arrays themselves, not copies: they leave the state here, and only the
             # edits made while they were the state (undone before they come back) change them.
-            old = _State(self._state.xy, self._state.labels, self._state.ids)
+            old = _State(self._state.xy, self._state.labels, self._state.ids)  # never written
             self._do(_ReplaceAll(old, new))
 
     def undo(self) -> bool:
@@ -394,9 +516,9 @@ class Dataset:
             if not self._undo:
                 return False
             op = self._pop_undo()
-            op.revert(self._state)
+            change = op.revert(self._state)
             self._redo.append(op)
-            self._changed()
+            self._changed(change)
             return True
 
     def redo(self) -> bool:
@@ -404,19 +526,19 @@ class Dataset:
             if not self._redo:
                 return False
             op = self._redo.pop()
-            op.apply(self._state)
+            change = op.apply(self._state)
             self._push_undo(op)
-            self._changed()
+            self._changed(change)
             return True
 
     # --- internals -----------------------------------------------------------------------
     def _do(self, op: _Operation) -> None:
         op.serial = self._take_serial()
-        op.apply(self._state)
+        change = op.apply(self._state)
         self._push_undo(op)
         self._redo.clear()
         self._forget_oldest()
-        self._changed()
+        self._changed(change)
 
     def _push_undo(self, op: _Operation) -> None:
         op.size = op.nbytes()
@@ -440,7 +562,7 @@ class Dataset:
         """Memory the undo history holds beyond the points themselves."""
         return self._undo_bytes
 
-    def _continue(self, op: _Operation) -> None:
+    def _continue(self, op: _Operation, change: Change | None) -> None:
         """``op``, the newest edit, has grown (a drag or a stroke goes on): it takes a new
         serial, since the points differ from those at its old one."""
         op.serial = self._take_serial()
@@ -448,7 +570,7 @@ class Dataset:
         op.size = op.nbytes()
         self._redo.clear()
         self._forget_oldest()
-        self._changed()
+        self._changed(change)
 
     def _check_indices(self, indices: np.ndarray) -> np.ndarray:
         indices = np.asarray(indices).reshape(-1)
@@ -463,8 +585,9 @@ class Dataset:
             raise ValueError("point indices must be distinct")
         return indices
 
-    def _changed(self) -> None:
+    def _changed(self, change: Change | None) -> None:
         self._version += 1
+        self._changes.append((self._version, change))
         for listener in list(self._listeners):
             listener()
 
@@ -500,7 +623,7 @@ class Dataset:
             raise ValueError("point ids must be distinct whole numbers from 0")
         ids = ids.astype(np.int64)
         self._next_id = max(self._next_id, int(ids.max()) + 1 if len(ids) else 0)
-        return _State(xy.copy(), labels.astype(np.int8), ids.copy())
+        return _State(xy.copy(), labels.astype(np.int8), ids.copy(), fresh=True)
 
 
 def _check_point(x: float, y: float, label: int) -> None:

@@ -24,6 +24,11 @@ from gui.background import BackgroundWorker
 from gui.throttle import Throttle
 
 ADVICE_PER_SECOND = 4  # as the caption: the coach reads the history's tail, never per epoch
+# Advice passes over every point, and asks scikit-learn for a fit: at 1,000,000 points together
+# more than an edit itself costs, so past this many points they wait until the points have been
+# still for EDITS_SETTLE_MS, and a run of clicks or a drag is not slowed by advice on each step.
+SETTLE_AFTER_POINTS = 50_000
+EDITS_SETTLE_MS = 400
 
 
 class CoachPanel(QWidget):
@@ -41,6 +46,9 @@ class CoachPanel(QWidget):
         self._worker = BackgroundWorker("coach-reference", self)
         self._worker.finished.connect(self._reference_arrived)
         self._due = Throttle(1000 / ADVICE_PER_SECOND, self.update_advice, self)
+        self._settled = QTimer(self)  # restarted by every edit of many points
+        self._settled.setSingleShot(True)
+        self._settled.timeout.connect(self.request)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -69,6 +77,7 @@ class CoachPanel(QWidget):
     def close_panel(self) -> None:
         """The window is closing: stop listening and end the reference's thread."""
         self._window.dataset.unsubscribe(self._points_changed)
+        self._settled.stop()
         self._worker.close()
 
     # --- advice ------------------------------------------------------------------------------
@@ -168,8 +177,10 @@ class CoachPanel(QWidget):
         return getattr(sweep, "suggestion", None)
 
     def _points_changed(self) -> None:
-        """A data listener runs under the data lock: advise later, not here."""
-        QTimer.singleShot(0, self.request)
+        """A data listener runs under the data lock: advise later, not here (once the
+        edits pause, when there are many points)."""
+        many = len(self._window.dataset) > SETTLE_AFTER_POINTS
+        self._settled.start(EDITS_SETTLE_MS if many else 0)
 
     def _reference_arrived(self, reference: Reference | None, error: Exception | None) -> None:
         if error is not None:  # a bug, not a user error: say so, keep the app running

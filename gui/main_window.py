@@ -27,13 +27,13 @@ from PyQt6.QtWidgets import (
 )
 
 from core.config import TrainConfig
-from core.dataset import DataSnapshot
+from core.dataset import Change, DataSnapshot
 from core.document import Document
 from core.pacing import DEFAULT_PACE
 from core.record import EpochBatch, EpochStats
 from core.reference import Reference, logistic_regression
 from core.scenarios import SCENARIOS, Scenario
-from core.split import held_out_mask
+from core.split import held_out_after, held_out_mask
 from core.trainer import TrainerState
 from gui import style
 from gui.actions import reserve_width, window_action
@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.bridge = TrainingBridge(self.dataset, config, self)
         self._latest: EpochStats | None = None
         self._points_dirty = False
+        self._held_out_for: tuple | None = None  # (version, (seed, split), mask) last made
         self._passing = ""  # the trainer's last passing message in the status bar
         # scikit-learn fits off the GUI thread: 100,000 points take a noticeable moment.
         self._reference = BackgroundWorker("reference", self)
@@ -446,16 +447,28 @@ class MainWindow(QMainWindow):
         if self.reference_action.isChecked():
             self._update_reference()
         snapshot = self.dataset.snapshot()
-        self.plot.show_points(snapshot, self._held_out(snapshot))
+        change = self.dataset.change_between(self.plot.points_version(), snapshot.version)
+        self.plot.show_points(snapshot, self._held_out(snapshot, change), change)
         self.status.show_points(snapshot)
         self.undo_action.setEnabled(self.dataset.can_undo())
         self.redo_action.setEnabled(self.dataset.can_redo())
 
-    def _held_out(self, snapshot: DataSnapshot) -> np.ndarray:
+    def _held_out(self, snapshot: DataSnapshot, change: Change | None = None) -> np.ndarray:
         """The points the trainer holds out for testing: the same function of the points'
-        ids, the seed and the split, so the hollow marks are the points it tests on."""
+        ids, the seed and the split, so the hollow marks are the points it tests on.
+        ``change`` (the one edit since the mask was last made) lets it follow the edit
+        instead of hashing every id again."""
         config = self.bridge.config
-        return held_out_mask(snapshot.ids, config.seed, config.test_split)
+        key = (config.seed, config.test_split)
+        last = self._held_out_for
+        if change is not None and last is not None and last[:2] == (snapshot.version - 1, key):
+            mask = held_out_after(last[2], change, snapshot.ids, *key)
+        elif last is not None and last[:2] == (snapshot.version, key):
+            mask = last[2]
+        else:
+            mask = held_out_mask(snapshot.ids, *key)
+        self._held_out_for = (snapshot.version, key, mask)
+        return mask
 
     def _update_reference(self) -> None:
         if not self.reference_action.isChecked():

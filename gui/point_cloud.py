@@ -46,7 +46,29 @@ class PointCloud(pg.ScatterPlotItem):
                                   np.asarray(y, dtype=np.float64)])
         else:
             xy = _NO_POINTS
-        changed = _changed_points(self._xy, xy)
+        self._show(xy, _changed_points(self._xy, xy))
+
+    def splice(self, start: int, stop: int, rows: np.ndarray) -> None:
+        """Put ``rows`` in place of the points ``start:stop`` (an insertion when they are
+        equal, a removal when ``rows`` is empty), repainting only around them: the caller
+        knows what one edit changed, so nothing is compared."""
+        rows = np.asarray(rows, dtype=np.float64).reshape(-1, 2)
+        gone = self._xy[start:stop]
+        xy = np.concatenate([self._xy[:start], rows, self._xy[stop:]])
+        self._show(xy, np.concatenate([gone, rows]))
+
+    def put(self, positions: np.ndarray, rows: np.ndarray) -> None:
+        """Move the points at ``positions`` to ``rows`` (a drag), repainting only around them.
+        A new array: whoever read the points before keeps what they read."""
+        rows = np.asarray(rows, dtype=np.float64).reshape(-1, 2)
+        xy = self._xy.copy()
+        gone = xy[positions].copy()
+        xy[positions] = rows
+        self._show(xy, np.concatenate([gone, rows]))
+
+    def _show(self, xy: np.ndarray, changed: np.ndarray | None) -> None:
+        """Take ``xy`` as the points; ``changed``: the old and new places of the points that
+        differ (None: redraw everything)."""
         self._xy = xy
         self.bounds = [None, None]
         if changed is None:  # redraw everything
