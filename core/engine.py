@@ -303,7 +303,10 @@ class Engine:
             _, first_batch, loss_sum, correct, saved = self._unfinished
         else:
             first_batch, loss_sum, correct = 0, _ZERO, _ZERO
-            saved = [v.value for v in self._state]  # unused: a new epoch saves its own
+            # Unused (a new epoch saves its own), but tensors as a continuing call passes:
+            # variables here made the first slice's trace differ from the next one's, and the
+            # second slice of every run compiled again (1.4 s, with a pause waiting for it).
+            saved = [tf.convert_to_tensor(v.value) for v in self._state]
         budget = _NO_BUDGET if max_steps is None else max(1, int(max_steps))
         records, done, diverged, next_batch, loss_sum, correct, saved = self._function(
             x, y, x_test, y_test, tf.constant(n), tf.constant(data.n_test), orders,

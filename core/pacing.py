@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 MAX_CHUNK_EPOCHS = 5000
-# Batches in the first chunk of a long epoch, before its cost is known (after a new batch size):
-# 10-25 ms at batch 1 on 1,000,000 points (10-20 microseconds a step, measured), so even the
-# first chunk ends within a frame or two.
+# Batches in the first chunk of a long epoch, before its cost is known (after a new batch size).
+# Measured on 1,000,000 points: 2 ms at batch 1 (a fixed ~1.5 ms a call, then ~0.4 microseconds
+# a step), 17 ms at batch 32 (~17 microseconds a step), so the first chunk ends within a frame
+# or two. (An earlier 10-20 microseconds at batch 1 included a recompilation at the second
+# chunk, since fixed in Engine._call.)
 FIRST_CHUNK_STEPS = 1_000
 
 
@@ -29,7 +31,7 @@ class ChunkSizer:
 
     def steps(self, steps_per_epoch: int) -> int | None:
         """Batches per chunk when one epoch takes longer than a frame (None: whole epochs).
-        1,000,000 points at batch 1 is a million steps an epoch, 10-20 s: a pause waited for
+        1,000,000 points at batch 1 is a million steps an epoch, ~0.5 s: a pause waited for
         it; cut into frames, a chunk ends (and a pause lands) within about one."""
         if self._seconds_per_epoch is None:
             return FIRST_CHUNK_STEPS if steps_per_epoch > FIRST_CHUNK_STEPS else None
