@@ -5,6 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 MAX_CHUNK_EPOCHS = 5000
+# Past this many points, work that re-reads every point after an edit (the trainer's new
+# split, padded tensors and evaluation; the coach's advice and scikit-learn fit) waits until
+# the edits pause: at 1,000,000 points each costs about a click's budget, and done at every step
+# of a drag it held the interpreter the window needed to draw the drag.
+MANY_POINTS = 50_000
 # Batches in the first chunk of a long epoch, before its cost is known (after a new batch size).
 # Measured on 1,000,000 points: 2 ms at batch 1 (a fixed ~1.5 ms a call, then ~0.4 microseconds
 # a step), 17 ms at batch 32 (~17 microseconds a step), so the first chunk ends within a frame

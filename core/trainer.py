@@ -43,12 +43,14 @@ from core.config import TrainConfig
 from core.dataset import Dataset
 from core.i18n import _
 from core.native_logs import routine_native_logs_hidden
-from core.pacing import ChunkSizer, PaceClock, RunLimit
+from core.pacing import MANY_POINTS, ChunkSizer, PaceClock, RunLimit
 from core.record import EpochBatch, history_columns
 from core.session import ModelState
 from core.training_session import TrainingSession
 
 FRAME_SECONDS = 0.016
+# Paused, with MANY_POINTS or more, new points are read once the edits have paused this long.
+EDITS_SETTLE_SECONDS = 0.15
 
 
 class TrainerState(str, Enum):
@@ -118,6 +120,7 @@ class Trainer:
         self._config = config
         self._new_model = True  # built from the config's seed, like every model
         self._data_changed = True
+        self._last_edit: float | None = None  # when many points were last edited
         self._run_request = 0
         self._running = False
         self._steps = 0
@@ -312,9 +315,22 @@ class Trainer:
 
     # --- the thread -----------------------------------------------------------------------
     def _on_data_changed(self) -> None:
+        many = len(self._dataset) > MANY_POINTS  # (a listener runs under the data lock)
         with self._cond:
             self._data_changed = True
+            self._last_edit = time.monotonic() if many else None
             self._cond.notify_all()
+
+    def _wait_for_edits_to_pause(self) -> None:
+        """(With ``_cond`` held.) When the only order is to read many new points while
+        paused, wait until the edits pause: a drag is read once, not at every step."""
+        while (self._last_edit is not None and self._data_changed
+               and not (self._stop or self._new_model or self._questions or self._running
+                        or self._steps)):
+            left = self._last_edit + EDITS_SETTLE_SECONDS - time.monotonic()
+            if left <= 0:
+                return
+            self._cond.wait(left)
 
     def _has_work(self) -> bool:
         """Whether orders are pending (call with _cond held)."""
@@ -338,6 +354,7 @@ class Trainer:
             self._publish(TrainerState.PAUSED)  # paused, or the step is done: say so first
         with self._cond:
             self._cond.wait_for(ready)
+            self._wait_for_edits_to_pause()
             if self._stop:
                 return None
             step = not self._running and self._steps > 0

@@ -18,16 +18,16 @@ from PyQt6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.coach import Advice, advise
 from core.dataset import DataSnapshot
+from core.pacing import MANY_POINTS
 from core.reference import Reference, logistic_regression
 from gui.actions import keep_focus_off
 from gui.background import BackgroundWorker
 from gui.throttle import Throttle
 
 ADVICE_PER_SECOND = 4  # as the caption: the coach reads the history's tail, never per epoch
-# Advice passes over every point, and asks scikit-learn for a fit: at 1,000,000 points together
-# more than an edit itself costs, so past this many points they wait until the points have been
-# still for EDITS_SETTLE_MS, and a run of clicks or a drag is not slowed by advice on each step.
-SETTLE_AFTER_POINTS = 50_000
+# Advice passes over every point and asks scikit-learn for a fit: past MANY_POINTS it waits
+# until the points have been still this long, so a run of clicks or a drag is not slowed by
+# advice at each step.
 EDITS_SETTLE_MS = 400
 
 
@@ -179,7 +179,7 @@ class CoachPanel(QWidget):
     def _points_changed(self) -> None:
         """A data listener runs under the data lock: advise later, not here (once the
         edits pause, when there are many points)."""
-        many = len(self._window.dataset) > SETTLE_AFTER_POINTS
+        many = len(self._window.dataset) > MANY_POINTS
         self._settled.start(EDITS_SETTLE_MS if many else 0)
 
     def _reference_arrived(self, reference: Reference | None, error: Exception | None) -> None:
