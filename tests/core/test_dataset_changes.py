@@ -114,6 +114,13 @@ def test_a_click_among_many_points_shares_the_snapshot_rows_instead_of_copying_t
     second = dataset.snapshot()
     assert np.shares_memory(first.xy, second.xy)
     assert second.xy[-1].tolist() == [2.0, 2.0] and len(first) == 100_001
+    dataset.undo()
+    dataset.redo()  # the same row back where the snapshots saw it: still no copy
+    assert np.shares_memory(second.xy, dataset.snapshot().xy)
+    dataset.undo()
+    dataset.add(3.0, 3.0, 0)  # another row where a snapshot saw one: a copy, the old one kept
+    assert not np.shares_memory(second.xy, dataset.snapshot().xy)
+    assert second.xy[-1].tolist() == [2.0, 2.0]
     dataset.move(0, 5.0, 5.0)  # in place: the snapshots keep the point where it was
     assert first.xy[0].tolist() == second.xy[0].tolist() == [0.0, 0.0]
     assert dataset.snapshot().xy[0].tolist() == [5.0, 5.0]
