@@ -665,26 +665,24 @@ class PlotView(pg.PlotWidget):
                     or not np.array_equal(held_out[rows], old_held[rows])):
                 return False  # a point changed class or set: it changes item
         for scatter, label, held in self._groups(held_out):
-            def member(labels: np.ndarray, held_mask: np.ndarray,
-                       label: int = label, held: bool | None = held) -> np.ndarray:
-                mine = labels == label
-                return mine if held is None else mine & (held_mask == held)
-
             if change.kind == "update":
                 rows = change.indices
-                ours = rows[member(snapshot.labels[rows], held_out[rows])]
+                ours = rows[_members(snapshot.labels[rows], held_out[rows], label, held)]
                 if len(ours):  # each row's place among its item's points
-                    places = np.searchsorted(np.flatnonzero(member(old_labels, old_held)), ours)
+                    places = np.searchsorted(
+                        np.flatnonzero(_members(old_labels, old_held, label, held)), ours)
                     scatter.put(places, snapshot.xy[ours])
                 continue
             start, stop = change.index, change.index + change.count
-            place = int(np.count_nonzero(member(old_labels[:start], old_held[:start])))
+            place = int(np.count_nonzero(
+                _members(old_labels[:start], old_held[:start], label, held)))
             if change.kind == "insert":
-                new = member(snapshot.labels[start:stop], held_out[start:stop])
+                new = _members(snapshot.labels[start:stop], held_out[start:stop], label, held)
                 if new.any():
                     scatter.splice(place, place, snapshot.xy[start:stop][new])
             else:  # "delete"
-                gone = int(np.count_nonzero(member(old_labels[start:stop], old_held[start:stop])))
+                gone = int(np.count_nonzero(
+                    _members(old_labels[start:stop], old_held[start:stop], label, held)))
                 if gone:
                     scatter.splice(place, place + gone, np.empty((0, 2)))
         return True
@@ -935,6 +933,13 @@ class PlotView(pg.PlotWidget):
         wrong = wrong.copy()
         wrong[change.indices] = wrong_at(change.indices)
         return wrong
+
+
+def _members(labels: np.ndarray, held_out: np.ndarray, label: int,
+             held: bool | None) -> np.ndarray:
+    """Which of these rows one item draws: its class, and held out or not (None: either)."""
+    mine = labels == label
+    return mine if held is None else mine & (held_out == held)
 
 
 def _count(wrong: int, total: int) -> tuple[str, int]:
