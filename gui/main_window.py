@@ -432,9 +432,10 @@ class MainWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
         """The plot names points by their index in what it drew: a queued redraw is done before
-        a press or release reaches it, so the index is the document's even for two clicks
-        within one event-loop turn."""
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+        a press, a move or a release reaches it, so the index is the document's even for two
+        clicks within one event-loop turn, or a drag step right after an undo."""
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+                            QEvent.Type.MouseMove):
             self._render_queued_points()
         return super().eventFilter(watched, event)
 

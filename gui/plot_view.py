@@ -70,6 +70,7 @@ class _Drag:
     SELECTION = "selection"  # move every selected point
     SPRAY = "spray"
     BAND = "band"  # a rubber-band rectangle that selects what it encloses
+    ENDED = "ended"  # the points changed under a drag (an undo): the rest of it does nothing
 
 
 class _DataViewBox(pg.ViewBox):
@@ -89,12 +90,22 @@ class _DataViewBox(pg.ViewBox):
         if self._drag == _Drag.PAN:
             return super().mouseDragEvent(ev, axis)
         ev.accept()
-        if self._drag == _Drag.BAND:
+        if self._drag == _Drag.ENDED:
+            pass
+        elif self._drag == _Drag.BAND:
             self._band(ev)
         else:
             self._plot._continue_drag(ev)
         if ev.isFinish():
             self._drag = _Drag.PAN
+
+    def end_point_drag(self) -> bool:
+        """End a drag that moves points, if one is going on (True then): the rows it names
+        are no longer those points."""
+        if self._drag not in (_Drag.POINT, _Drag.SELECTION):
+            return False
+        self._drag = _Drag.ENDED
+        return True
 
     def _band(self, ev) -> None:
         """Draw the rectangle while dragging; on release select what it encloses."""
@@ -607,6 +618,10 @@ class PlotView(pg.PlotWidget):
         if held_out is None or len(held_out) != len(snapshot.labels):
             held_out = np.zeros(len(snapshot.labels), dtype=bool)
         held_out = np.asarray(held_out, dtype=bool)
+        if (change is None or change.kind != "update") and self._view_box.end_point_drag():
+            # Rows came or went under a drag (Ctrl+Z while dragging): the row it moves may now
+            # be another point, or none. A drag's own moves, and undoing them, are updates.
+            self.hint.emit(self.tr("Drag ended: the points changed under it"))
         if change is None or not self._follow(change, snapshot, held_out):
             self._show_all_points(snapshot, held_out)
             change = None

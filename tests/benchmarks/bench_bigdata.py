@@ -3,12 +3,13 @@
 Printed: the CSV's parse time and peak RSS (in a child process, so the figure is the parse's
 own); opening it in the window: seconds until the points are shown and the GUI thread's largest
 gap meanwhile (targets: the window never freezes, so the gap stays < 100 ms, with a progress
-line while it reads); one click, one undo and a 10-step drag, each from the event to the
-redrawn points (target < 50 ms; each starts once the background work of the one before is
-done, as at a person's pace; edits in quick succession are the "clicks while training"); the largest GUI gap while the crash-recovery copy is written,
-over 5 s of training and over clicks while training; the time from Space to "paused" at batch
-32 and at batch 1 (target < 100 ms); RSS after opening the same file 2, 6, 10, 15 and 20 times (the
-undo history is bounded, so it stops growing).
+line while it reads); one click, one undo, one redo and a 10-step drag, each from the event to
+the redrawn points (target < 50 ms; each starts once the background work of the one before is
+done, as at a person's pace; edits in quick succession are the "clicks while training"); the
+largest GUI gap while the crash-recovery copy is written, over 5 s of training and over clicks
+while training; the time from Space to "paused" at batch 32 and at batch 1 (target < 100 ms);
+RSS after opening the same file 2, 6, 10, 15 and 20 times (the undo history is bounded, so it
+stops growing).
 
 ``BIG_POINTS`` changes the size (default 1,000,000).
 """

@@ -75,3 +75,45 @@ def test_clicks_undo_redo_drags_and_removals_draw_what_a_full_redraw_would(
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)  # it comes back in its place
     settled()
     assert not redrawn  # every one of those edits was followed, none redrawn in full
+
+
+def test_an_undo_during_a_drag_ends_it_instead_of_moving_another_point(qtbot, make_window):
+    """The drag names its point by row; Ctrl+Z while the button is held can bring a removed
+    point back in front of it (rows shift) or take the dragged point away: the rest of the
+    drag must then move nothing, not the point that now has that row (or fail on a row
+    that no longer exists)."""
+    xy = np.array([[0.1, 0.1], [0.9, 0.1], [0.1, 0.9], [0.9, 0.9], [0.5, 0.5]])
+    window = make_window(xy, np.array([0, 0, 1, 1, 0]))
+    plot, dataset = window.plot, window.dataset
+    click(qtbot, window, 0.1, 0.1, modifier=CTRL)  # removes row 0
+    qtbot.waitUntil(lambda: len(dataset) == 4)
+    qtbot.mousePress(plot.viewport(), Qt.MouseButton.LeftButton, pos=plot.to_widget(0.9, 0.9))
+    qtbot.mouseMove(plot.viewport(), plot.to_widget(0.8, 0.8))
+    qtbot.mouseMove(plot.viewport(), plot.to_widget(0.7, 0.8))
+    qtbot.waitUntil(lambda: dataset.point(2)[:2] != (0.9, 0.9))  # row 2 is (0.9, 0.9) now
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)  # the move undone: the drag may go on
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)  # the removal undone: every row shifts
+    for step in range(4):
+        qtbot.mouseMove(plot.viewport(), plot.to_widget(0.5 - 0.05 * step, 0.9))
+    qtbot.mouseRelease(plot.viewport(), Qt.MouseButton.LeftButton,
+                       pos=plot.to_widget(0.3, 0.9))
+    qtbot.waitUntil(lambda: plot.points_version() == dataset.version)
+    np.testing.assert_array_equal(dataset.snapshot().xy, xy)  # nothing else moved
+    assert "Drag ended" in window.statusBar().currentMessage()
+
+
+def test_undoing_the_dragged_point_away_mid_drag_raises_nothing(qtbot, make_window):
+    window = make_window()
+    plot, dataset = window.plot, window.dataset
+    click(qtbot, window, 1.5, 1.5)
+    qtbot.waitUntil(lambda: len(dataset) == 5)
+    qtbot.mousePress(plot.viewport(), Qt.MouseButton.LeftButton, pos=plot.to_widget(1.5, 1.5))
+    qtbot.mouseMove(plot.viewport(), plot.to_widget(1.4, 1.5))
+    qtbot.mouseMove(plot.viewport(), plot.to_widget(1.3, 1.5))
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)  # the point itself is gone
+    for step in range(4):  # an IndexError here, once per move, before the fix
+        qtbot.mouseMove(plot.viewport(), plot.to_widget(1.2 - 0.1 * step, 1.5))
+    qtbot.mouseRelease(plot.viewport(), Qt.MouseButton.LeftButton, pos=plot.to_widget(0.8, 1.5))
+    qtbot.waitUntil(lambda: plot.points_version() == dataset.version)
+    assert len(dataset) == 4
