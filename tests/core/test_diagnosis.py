@@ -26,6 +26,7 @@ from core.diagnosis import (
     NOT_SEPARABLE,
     ONE_CLASS,
     OVERLAP,
+    SEPARABLE_SAMPLE,
     TEMPLATES,
     UNSCALED_SLOW,
     UNSCALED_STUCK,
@@ -195,6 +196,24 @@ def test_the_best_line_never_splits_equal_projections():
     assert best_line_accuracy(*FOUR) == 1.0
     xy = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 1.0], [1.0, 1.0]])
     assert best_line_accuracy(xy, np.array([0, 1, 0, 1])) == 0.5
+
+
+def test_the_best_line_of_a_sample_is_scored_on_every_point():
+    """Past SEPARABLE_SAMPLE points the line is chosen on an even sample: its score there is
+    the best of many tries, so it must be scored again on all points. Here the sampled rows
+    are perfectly separable and the others are coin flips: no line gets near 100%."""
+    rng = np.random.default_rng(0)
+    n = 20_000
+    xy = rng.normal(size=(n, 2))
+    labels = rng.integers(0, 2, n)
+    sampled = np.linspace(0, n - 1, SEPARABLE_SAMPLE).astype(int)
+    labels[sampled] = xy[sampled, 0] > 0
+    best = best_line_accuracy(xy, labels)
+    truth = max(np.mean((xy[:, 0] > 0) == labels), np.mean((xy[:, 0] > 0) != labels))
+    assert best < 0.6 and abs(best - truth) < 0.02  # the line x = 0, about, on every point
+    # Clean data: the sample's line is as good on all points as a line can be.
+    clean = (xy[:, 0] + 0.5 * xy[:, 1] > 0).astype(int)
+    assert best_line_accuracy(xy, clean) > 0.99
 
 
 def test_a_diverged_run_says_the_rate_is_too_large():
