@@ -863,6 +863,7 @@ class PlotView(pg.PlotWidget):
             self._image.clear()
             self._line.setData([], [])
             self._train_line.setData([], [])
+            self._redraw_wrong()  # no rings, no count
             return
         grid = probability_grid(stats.line, x_range, y_range, (MAP_RESOLUTION, MAP_RESOLUTION))
         self._image.setImage(grid, autoLevels=False, levels=(0.0, 1.0))
@@ -910,7 +911,9 @@ class PlotView(pg.PlotWidget):
         ringed = self._xy[np.flatnonzero(wrong)] if count <= MAX_RINGS else self._xy[:0]
         self._wrong.setData(pos=ringed)
         text = self.tr("misclassified by predict:")
-        if self._held_out_listed:
+        if self._stats is None:  # no model yet (TensorFlow loading): nothing is counted
+            text += " \u2013"
+        elif self._held_out_listed:
             held = self._held_out
             # Padding at the start of a line would be dropped as HTML whitespace but for "pre".
             in_held = int(np.count_nonzero(wrong & held))

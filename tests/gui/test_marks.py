@@ -268,3 +268,14 @@ def test_small_coordinates_are_labelled_as_they_are(qtbot, make_window):
         ticks = [value for level in axis.tickValues(0.05, 0.07, 400) for value in level[1]]
         assert all(0.05 <= value <= 0.07 for value in ticks)
         assert any(text.startswith("0.0") for text in axis.tickStrings(ticks, 1.0, 0.005))
+
+
+def test_before_there_is_a_model_the_legend_counts_nothing_misclassified(qtbot, make_window):
+    """While TensorFlow loads there is no line: "0 of 1000000 misclassified" would be a
+    claim about a model that does not exist yet."""
+    window = make_window()
+    legend = window.plot._legend.getLabel(window.plot._wrong)
+    assert legend.text.endswith(" of 4")  # a model: its misclassified points counted
+    window.plot.show_model(None)
+    assert legend.text.endswith("\u2013") and " of " not in legend.text
+    assert window.plot._wrong.count() == 0  # and no rings
