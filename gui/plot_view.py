@@ -923,8 +923,8 @@ class PlotView(pg.PlotWidget):
             text += f"<br><span style='white-space:pre'>{counts}</span>"
         else:
             text += " " + self.tr("{0} of {1}").format(*_count(count, len(wrong)))
-        if count > MAX_RINGS:  # on a line of its own: with 7-digit counts it was cut off
-            text += "<br>" + self.tr(" (too many to ring)").strip()
+        if count > MAX_RINGS:
+            text += self.tr(" (too many to ring)")
         label = self._legend.getLabel(self._wrong)
         if label is not None and label.text != text:
             label.setText(text)
