@@ -43,6 +43,10 @@ FAR_FROM_ZERO = 50.0  # points centred this far from 0, relative to their spread
 # 2048 points and 120 directions took 35-50 ms; this takes a few, within about 3 points of
 # percentage of the exact best (enough to say "about").
 SEPARABLE_SAMPLE = 512
+# The line chosen on that sample is scored on at most this many points (an even sample past
+# it): within ~0.3 % of its accuracy on all, at a fraction of a millisecond, where scoring
+# 1,000,000 points on every edit cost the window ~30 ms (the caption diagnoses each edit).
+SCORED_SAMPLE = 100_000
 DIRECTIONS = 60
 
 NO_POINTS = N_("No points yet: left-click to add a class-1 point, right-click for class 0.")
@@ -396,6 +400,9 @@ def best_line_accuracy(xy: np.ndarray, labels: np.ndarray) -> float:
     column_ranks = ranked[:, column]
     threshold = (-np.inf if row == 0 else np.inf if row == n
                  else (column_ranks[row - 1] + column_ranks[row]) / 2)
+    if len(labels) > SCORED_SAMPLE:  # an even sample this large scores it as well as all do
+        scored = np.linspace(0, len(labels) - 1, SCORED_SAMPLE).astype(int)
+        xy, labels = xy[scored], labels[scored]
     above = ((xy - centre) / spread) @ directions[column] > threshold
     ones_up = ones_above[row, column] >= n - ones_above[row, column]
     return float(np.mean(above == labels) if ones_up else np.mean(above != labels))
